@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
+import { createLogger } from '../../internal/platform/logger/logger.ts';
+import { startService } from './service.ts';
+
+let loaded;
+try {
+  loaded = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+const { config } = loaded;
+const logger = createLogger({ level: config.log.level });
+
+process.on('unhandledRejection', (reason) => {
+  logger.fatal({ err: reason }, 'unhandled promise rejection');
+  process.exit(1);
+});
+
+try {
+  const service = await startService(config, logger);
+  service.shutdown.listen((clean) => {
+    logger.info({ clean }, 'ordersvc stopped');
+    process.exitCode = clean ? 0 : 1;
+    // Everything is closed, so the loop should end by itself; if a stray
+    // handle keeps it alive, do not hang the orchestrator.
+    setTimeout(() => {
+      logger.warn('handles still open after shutdown; exiting anyway');
+      process.exit();
+    }, 5_000).unref();
+  });
+} catch (error) {
+  logger.fatal({ err: error }, 'ordersvc failed to start');
+  process.exit(1);
+}

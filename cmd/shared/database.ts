@@ -1,0 +1,54 @@
+import { isAbsolute, join } from 'node:path';
+import { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
+import { createDatabase, type DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
+import { SqlMigrator } from '../../internal/adapter/postgres/sql-migrator.ts';
+import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
+import type { Logger } from '../../internal/platform/logger/logger.ts';
+import { MIGRATIONS_DIR, PROJECT_ROOT } from './project-paths.ts';
+
+export interface OpenedDatabase extends DatabaseHandle {
+  readonly embedded: boolean;
+  readonly migrator: SqlMigrator;
+  /** Closes the pool, then the embedded server if this process started one. */
+  readonly shutdown: () => Promise<void>;
+}
+
+/**
+ * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL when it is
+ * empty; the embedded database is always migrated, an external one when asked.
+ */
+export async function openDatabase(config: AppConfig, logger: Logger): Promise<OpenedDatabase> {
+  let embedded: EmbeddedPostgresServer | undefined;
+  let url = config.database.url;
+  if (url === '') {
+    const dataDir = isAbsolute(config.embeddedDb.dataDir) ? config.embeddedDb.dataDir : join(PROJECT_ROOT, config.embeddedDb.dataDir);
+    const pgLog = logger.child({ component: 'embedded-postgres' });
+    embedded = new EmbeddedPostgresServer({ dataDir, port: config.embeddedDb.port, database: 'ordersvc', onLog: (message) => pgLog.debug(message) });
+    logger.info({ dataDir, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
+    url = await embedded.start();
+  }
+  const handle = createDatabase(
+    {
+      url,
+      max: config.database.poolMax,
+      connectionTimeoutMs: config.database.connectionTimeoutMs,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+      idleTimeoutMs: config.database.idleTimeoutMs,
+    },
+    (error) => logger.warn({ err: error }, 'idle database connection failed'),
+  );
+  const migrator = new SqlMigrator(handle.db, MIGRATIONS_DIR);
+  if (embedded || config.database.migrateOnStart) {
+    const applied = await migrator.up();
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema up to date');
+  }
+  return {
+    ...handle,
+    embedded: embedded !== undefined,
+    migrator,
+    shutdown: async () => {
+      await handle.close();
+      await embedded?.stop();
+    },
+  };
+}

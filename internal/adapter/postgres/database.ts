@@ -1,0 +1,46 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { UserRolesTable, UsersTable } from './users.table.ts';
+
+export interface Database {
+  users: UsersTable;
+  user_roles: UserRolesTable;
+}
+
+export interface PoolSettings {
+  readonly url: string;
+  readonly max: number;
+  readonly connectionTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly applicationName?: string;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  /** Closes every pooled connection. */
+  readonly close: () => Promise<void>;
+}
+
+export function createPool(settings: PoolSettings): pg.Pool {
+  return new pg.Pool({
+    connectionString: settings.url,
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectionTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+    // A transaction left open by a crashed request must not hold locks forever.
+    idle_in_transaction_session_timeout: Math.max(settings.statementTimeoutMs * 2, 10_000),
+    application_name: settings.applicationName ?? 'ordersvc',
+  });
+}
+
+export function createDatabase(settings: PoolSettings, onIdleClientError: (error: Error) => void): DatabaseHandle {
+  const pool = createPool(settings);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // An idle client's error (the server restarted) must not crash the process;
+  // the pool drops that client and the next query reconnects.
+  pool.on('error', onIdleClientError);
+  return { db, pool, close: () => db.destroy() };
+}

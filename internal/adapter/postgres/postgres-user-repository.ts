@@ -1,0 +1,119 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Context } from '../../domain/shared/context.ts';
+import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
+import { sameRoles, type NewUser, type Role, type User } from '../../domain/user/user.ts';
+import { EmailTakenError, UserNotFoundError } from '../../domain/user/user.errors.ts';
+import type { UserRepository } from '../../domain/user/user-repository.ts';
+import type { Database } from './database.ts';
+import { isUniqueViolation } from './pg-errors.ts';
+import type { UserRow } from './users.table.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+type UserWithRoles = UserRow & { roles: string[] };
+
+const EMAIL_INDEX = 'users_email_lower_key';
+
+export class PostgresUserRepository implements UserRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async create(ctx: Context, user: NewUser): Promise<User> {
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('users')
+          .values({ id: user.id, name: user.name, email: user.email })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await this.#insertRoles(ctx, trx, user.id, user.roles);
+        return toDomain({ ...row, roles: [...user.roles] });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(user.email, { cause: error });
+      throw error;
+    }
+  }
+
+  async findById(ctx: Context, id: string): Promise<User | undefined> {
+    const row = await selectUsers(this.#db).where('users.id', '=', id).executeTakeFirst({ signal: ctx.signal });
+    return row && toDomain(row);
+  }
+
+  async list(ctx: Context, page: { limit: number; afterId?: string | undefined }): Promise<User[]> {
+    let query = selectUsers(this.#db).orderBy('users.id').limit(page.limit);
+    if (page.afterId !== undefined) query = query.where('users.id', '>', page.afterId);
+    const rows = await query.execute({ signal: ctx.signal });
+    return rows.map(toDomain);
+  }
+
+  async update(ctx: Context, id: string, expected: ExpectedVersion, change: (user: User) => User): Promise<User> {
+    let email = '';
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const row = await selectUsers(trx).where('users.id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
+        if (!row) throw new UserNotFoundError(id);
+        const current = toDomain(row);
+        if (!versionMatches(expected, current.version)) throw new StaleVersionError('user');
+        const next = change(current);
+        if (next === current) return current;
+        email = next.email;
+
+        const saved = await trx
+          .updateTable('users')
+          .set({ name: next.name, email: next.email, version: current.version + 1, updated_at: sql<Date>`now()` })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        if (!sameRoles(next.roles, current.roles)) {
+          await trx.deleteFrom('user_roles').where('user_id', '=', id).execute({ signal: ctx.signal });
+          await this.#insertRoles(ctx, trx, id, next.roles);
+        }
+        return toDomain({ ...saved, roles: [...next.roles] });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(email, { cause: error });
+      throw error;
+    }
+  }
+
+  async delete(ctx: Context, id: string, expected: ExpectedVersion): Promise<void> {
+    if (expected.kind === 'any' || expected.versions.length > 0) {
+      let query = this.#db.deleteFrom('users').where('id', '=', id);
+      if (expected.kind === 'one_of') query = query.where('version', 'in', [...expected.versions]);
+      const deleted = await query.returning('id').executeTakeFirst({ signal: ctx.signal });
+      if (deleted) return;
+    }
+    const exists = await this.#db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst({ signal: ctx.signal });
+    throw exists ? new StaleVersionError('user') : new UserNotFoundError(id);
+  }
+
+  async #insertRoles(ctx: Context, trx: Executor, userId: string, roles: readonly Role[]): Promise<void> {
+    await trx
+      .insertInto('user_roles')
+      .values(roles.map((role) => ({ user_id: userId, role })))
+      .execute({ signal: ctx.signal });
+  }
+}
+
+// Roles come in the same statement (a correlated array), never one query per user.
+function selectUsers(db: Executor) {
+  return db
+    .selectFrom('users')
+    .selectAll('users')
+    .select(sql<string[]>`array(select r.role from user_roles r where r.user_id = users.id order by r.role)`.as('roles'));
+}
+
+function toDomain(row: UserWithRoles): User {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    roles: row.roles as Role[],
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

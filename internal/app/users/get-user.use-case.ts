@@ -1,0 +1,18 @@
+import type { Context } from '../../domain/shared/context.ts';
+import type { User } from '../../domain/user/user.ts';
+import { UserNotFoundError } from '../../domain/user/user.errors.ts';
+import type { UserRepository } from '../../domain/user/user-repository.ts';
+
+export class GetUser {
+  readonly #users: UserRepository;
+
+  constructor(users: UserRepository) {
+    this.#users = users;
+  }
+
+  async execute(ctx: Context, id: string): Promise<User> {
+    const user = await this.#users.findById(ctx, id);
+    if (!user) throw new UserNotFoundError(id);
+    return user;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Context } from '../../domain/shared/context.ts';
+import type { User } from '../../domain/user/user.ts';
+import type { UserRepository } from '../../domain/user/user-repository.ts';
+import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
+
+export interface ListUsersInput {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface UserPage {
+  readonly items: readonly User[];
+  readonly nextCursor: string | null;
+}
+
+export class ListUsers {
+  readonly #users: UserRepository;
+
+  constructor(users: UserRepository) {
+    this.#users = users;
+  }
+
+  async execute(ctx: Context, input: ListUsersInput): Promise<UserPage> {
+    const afterId = input.cursor === undefined ? undefined : decodeUserCursor(input.cursor);
+    // One extra row tells whether another page exists without a count query.
+    const rows = await this.#users.list(ctx, { limit: input.limit + 1, afterId });
+    const items = rows.slice(0, input.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > input.limit && last ? encodeUserCursor(last.id) : null;
+    return { items, nextCursor };
+  }
+}

@@ -1,0 +1,18 @@
+/** The structured logger a context carries; pino satisfies it. */
+export interface ContextLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * Travels with one unit of work (a request, a job) as the first argument of
+ * every use-case and port: who asked, under which trace, and until when.
+ */
+export interface Context {
+  readonly traceId: string;
+  /** Aborts when the caller goes away or the deadline passes. */
+  readonly signal: AbortSignal;
+  readonly log: ContextLogger;
+}

@@ -1,0 +1,39 @@
+/** The closed set of failure kinds; transport maps each to a status once. */
+export type ErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'precondition_required'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'unavailable';
+
+/** A rule of the domain was broken. `code` is stable and machine-readable. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Per-field details of an `invalid` error. */
+export interface FieldIssue {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** Input that is well-formed but breaks a domain rule. */
+export class ValidationError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly kind = 'invalid';
+  readonly issues: readonly FieldIssue[];
+
+  constructor(message: string, issues: readonly FieldIssue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+}

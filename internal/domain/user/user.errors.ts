@@ -1,0 +1,21 @@
+import { DomainError } from '../shared/domain-error.ts';
+
+/** No user has this id (or it was deleted). */
+export class UserNotFoundError extends DomainError {
+  readonly code = 'USER_NOT_FOUND';
+  readonly kind = 'not_found';
+
+  constructor(id: string) {
+    super(`user ${id} does not exist`);
+  }
+}
+
+/** Another user already has this email, compared regardless of letter case. */
+export class EmailTakenError extends DomainError {
+  readonly code = 'EMAIL_TAKEN';
+  readonly kind = 'conflict';
+
+  constructor(email: string, options?: ErrorOptions) {
+    super(`the email ${email} is already used by another user`, options);
+  }
+}

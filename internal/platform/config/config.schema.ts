@@ -1,0 +1,175 @@
+import type { Schema } from 'convict';
+
+export interface AppConfig {
+  env: 'production' | 'development' | 'test';
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    requestBudgetMs: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
+  shutdown: { graceMs: number; drainDelayMs: number };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  database: {
+    url: string;
+    poolMax: number;
+    connectionTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleTimeoutMs: number;
+    migrateOnStart: boolean;
+    readyTimeoutMs: number;
+  };
+  embeddedDb: { dataDir: string; port: number };
+  redis: { url: string };
+}
+
+/** Formats beyond convict's built-ins; registered once by `loadConfig`. */
+export const customFormats = {
+  'postgres-url': {
+    validate(value: unknown): void {
+      if (value !== '' && (typeof value !== 'string' || !/^postgres(ql)?:\/\/.+/.test(value))) {
+        throw new Error('must be empty (embedded PostgreSQL) or a postgres:// URL');
+      }
+    },
+  },
+  'redis-url': {
+    validate(value: unknown): void {
+      if (value !== '' && (typeof value !== 'string' || !/^rediss?:\/\/.+/.test(value))) {
+        throw new Error('must be empty (no Redis) or a redis:// or rediss:// URL');
+      }
+    },
+  },
+  'positive-int': {
+    validate(value: unknown): void {
+      if (!Number.isSafeInteger(value) || (value as number) < 1) throw new Error('must be a whole number of at least 1');
+    },
+    coerce: (value: string): number => Number(value),
+  },
+};
+
+/** Every setting: typed, documented, overridable from the environment. */
+export const configSchema: Schema<AppConfig> = {
+  env: {
+    doc: 'Runtime environment.',
+    format: ['production', 'development', 'test'],
+    default: 'development',
+    env: 'NODE_ENV',
+  },
+  http: {
+    host: { doc: 'Interface the HTTP server binds to.', format: String, default: '0.0.0.0', env: 'HOST' },
+    port: { doc: 'HTTP port (0 picks a free one).', format: 'port', default: 8080, env: 'PORT' },
+    bodyLimitBytes: {
+      doc: 'Largest accepted request body in bytes; larger ones get 413.',
+      format: 'positive-int',
+      default: 1024 * 1024,
+      env: 'HTTP_BODY_LIMIT_BYTES',
+    },
+    requestBudgetMs: {
+      doc: 'Deadline for the work of one request (queries and outbound calls are aborted after it).',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'HTTP_REQUEST_BUDGET_MS',
+    },
+    headersTimeoutMs: {
+      doc: 'Time a client has to send the request headers.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'HTTP_HEADERS_TIMEOUT_MS',
+    },
+    requestTimeoutMs: {
+      doc: 'Time a client has to send the whole request.',
+      format: 'positive-int',
+      default: 30_000,
+      env: 'HTTP_REQUEST_TIMEOUT_MS',
+    },
+    keepAliveTimeoutMs: {
+      doc: 'Idle time after which a kept-alive connection is closed.',
+      format: 'positive-int',
+      default: 5_000,
+      env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    },
+  },
+  shutdown: {
+    graceMs: {
+      doc: 'Time in-flight requests get to finish after SIGTERM/SIGINT before connections are cut.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'SHUTDOWN_GRACE_MS',
+    },
+    drainDelayMs: {
+      doc: 'Time between readiness turning 503 and the listener closing, so load balancers notice first.',
+      format: 'nat',
+      default: 0,
+      env: 'SHUTDOWN_DRAIN_DELAY_MS',
+    },
+  },
+  log: {
+    level: {
+      doc: 'Minimum log level.',
+      format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      env: 'LOG_LEVEL',
+    },
+  },
+  database: {
+    url: {
+      doc: 'PostgreSQL connection URL; empty starts an embedded PostgreSQL.',
+      format: 'postgres-url',
+      default: '',
+      env: 'DATABASE_URL',
+      sensitive: true,
+    },
+    poolMax: { doc: 'Most connections in the pool.', format: 'positive-int', default: 10, env: 'DB_POOL_MAX' },
+    connectionTimeoutMs: {
+      doc: 'Time to wait for a pooled connection before failing.',
+      format: 'positive-int',
+      default: 5_000,
+      env: 'DB_CONNECTION_TIMEOUT_MS',
+    },
+    statementTimeoutMs: {
+      doc: 'Server-side limit on one SQL statement.',
+      format: 'positive-int',
+      default: 5_000,
+      env: 'DB_STATEMENT_TIMEOUT_MS',
+    },
+    idleTimeoutMs: {
+      doc: 'Idle time after which a pooled connection is closed.',
+      format: 'positive-int',
+      default: 30_000,
+      env: 'DB_IDLE_TIMEOUT_MS',
+    },
+    migrateOnStart: {
+      doc: 'Apply pending migrations at start (always done with the embedded database).',
+      format: Boolean,
+      default: false,
+      env: 'DB_MIGRATE_ON_START',
+    },
+    readyTimeoutMs: {
+      doc: 'How long /readyz waits for PostgreSQL to answer.',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'DB_READY_TIMEOUT_MS',
+    },
+  },
+  embeddedDb: {
+    dataDir: {
+      doc: 'Data folder of the embedded PostgreSQL (kept across restarts).',
+      format: String,
+      default: 'data/postgres',
+      env: 'EMBEDDED_PG_DATA_DIR',
+    },
+    port: { doc: 'Port of the embedded PostgreSQL.', format: 'port', default: 54329, env: 'EMBEDDED_PG_PORT' },
+  },
+  redis: {
+    url: {
+      doc: 'Redis connection URL; empty uses in-process adapters.',
+      format: 'redis-url',
+      default: '',
+      env: 'REDIS_URL',
+      sensitive: true,
+    },
+  },
+};

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import convict from 'convict';
+import { configSchema, customFormats, type AppConfig } from './config.schema.ts';
+
+convict.addFormats(customFormats);
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  readonly config: AppConfig;
+  /** The effective configuration as JSON, secrets masked. */
+  readonly describe: () => string;
+}
+
+/**
+ * Reads the configuration from `env` and validates it strictly. Any `X_FILE`
+ * variable supplies the value of `X` from a file (Docker and Kubernetes secrets).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const effectiveEnv = withFileSecrets(env);
+  const schema = convict(configSchema, { env: effectiveEnv, args: [] });
+  try {
+    schema.validate({ allowed: 'strict' });
+  } catch (error) {
+    const sources = sourcesByKey(schema.getSchema());
+    const lines = String((error as Error).message).split('\n').map((line) => explain(line, sources, effectiveEnv));
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: error });
+  }
+  return { config: schema.getProperties(), describe: () => schema.toString() };
+}
+
+function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [name, path] of Object.entries(env)) {
+    if (!name.endsWith('_FILE') || path === undefined) continue;
+    const target = name.slice(0, -'_FILE'.length);
+    if (env[target] !== undefined) throw new ConfigError(`both ${target} and ${name} are set; choose one`);
+    try {
+      merged[target] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`${name}: cannot read ${path}`, { cause: error });
+    }
+  }
+  return merged;
+}
+
+interface SchemaNode {
+  env?: string;
+  sensitive?: boolean;
+  _cvtProperties?: Record<string, SchemaNode>;
+}
+
+interface Source {
+  readonly env: string;
+  readonly sensitive: boolean;
+}
+
+function sourcesByKey(schema: unknown, prefix = ''): Map<string, Source> {
+  const sources = new Map<string, Source>();
+  const properties = (schema as SchemaNode)._cvtProperties ?? {};
+  for (const [key, node] of Object.entries(properties)) {
+    const path = prefix + key;
+    if (node.env) sources.set(path, { env: node.env, sensitive: node.sensitive === true });
+    for (const [nested, source] of sourcesByKey(node, `${path}.`)) sources.set(nested, source);
+  }
+  return sources;
+}
+
+// convict says "http.port: ports must be ..."; name the variable and its value too.
+function explain(line: string, sources: Map<string, Source>, env: NodeJS.ProcessEnv): string {
+  const key = /^([\w.]+):/.exec(line)?.[1];
+  const source = key ? sources.get(key) : undefined;
+  if (!source) return `  ${line}`;
+  const value = env[source.env];
+  if (value === undefined) return `  ${line}`;
+  return `  ${line} (${source.env}=${source.sensitive ? '[redacted]' : JSON.stringify(value)})`;
+}

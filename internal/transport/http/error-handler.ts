@@ -1,0 +1,107 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { DomainError, ValidationError, type ErrorKind } from '../../domain/shared/domain-error.ts';
+import { sendProblem, type FieldError, type ProblemInit } from './problem.ts';
+import { ClientClosedError, DeadlineExceededError } from './request-context.ts';
+
+/** One place maps every failure to problem+json; unknown errors are a bare 500. */
+export function errorHandler(): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) recordForAccessLog(res, error);
+    sendProblem(req, res, problem);
+  };
+}
+
+function toProblem(error: unknown): ProblemInit {
+  if (error instanceof DomainError) return fromDomainError(error);
+  if (error instanceof DeadlineExceededError || error instanceof ClientClosedError || isAbortOf(error)) {
+    return { status: 503, code: 'DEADLINE_EXCEEDED', title: 'The request ran out of time', detail: 'Try again later.', headers: { 'Retry-After': '1' } };
+  }
+  const http = asHttpError(error);
+  if (http) return fromHttpError(http);
+  return { status: 500, code: 'INTERNAL', title: 'Internal server error', detail: 'The failure was logged with the trace id.' };
+}
+
+const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
+  invalid: { status: 400, title: 'The request is not valid' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict with the current state' },
+  precondition_failed: { status: 412, title: 'The resource has changed' },
+  precondition_required: { status: 428, title: 'A precondition is required' },
+  unavailable: { status: 503, title: 'Temporarily unavailable' },
+};
+
+function fromDomainError(error: DomainError): ProblemInit {
+  const { status, title } = STATUS_BY_KIND[error.kind];
+  const errors = error instanceof ValidationError ? error.issues : undefined;
+  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}) };
+}
+
+interface HttpLikeError {
+  status: number;
+  type?: string;
+  message: string;
+  errors?: { path?: string; message?: string; errorCode?: string }[];
+  headers?: Record<string, string>;
+}
+
+// body-parser and express-openapi-validator both throw errors carrying `status`.
+function asHttpError(error: unknown): HttpLikeError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  return error as HttpLikeError;
+}
+
+function fromHttpError(error: HttpLikeError): ProblemInit {
+  switch (error.status) {
+    case 400:
+      if (error.type === 'entity.parse.failed') return { status: 400, code: 'MALFORMED_JSON', title: 'The body is not valid JSON', detail: 'Send a well-formed JSON document.' };
+      return { status: 400, code: 'VALIDATION_FAILED', title: 'The request is not valid', detail: detailOf(error), errors: fieldErrors(error) };
+    case 404:
+      return { status: 404, code: 'ROUTE_NOT_FOUND', title: 'No such route', detail: 'See the API description at /openapi.yaml.' };
+    case 405:
+      return { status: 405, code: 'METHOD_NOT_ALLOWED', title: 'Method not allowed on this route', headers: allowHeader(error) };
+    case 413:
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'The body is too large', detail: error.message };
+    case 415:
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported content type', detail: 'Send application/json.' };
+    case 406:
+      return { status: 406, code: 'NOT_ACCEPTABLE', title: 'No acceptable representation', detail: 'This API answers in JSON.' };
+    default:
+      return { status: error.status, code: 'BAD_REQUEST', title: 'The request cannot be served', detail: error.message };
+  }
+}
+
+function fieldErrors(error: HttpLikeError): FieldError[] {
+  return (error.errors ?? []).map((item) => ({
+    pointer: toPointer(item.path ?? ''),
+    message: item.message ?? 'is not valid',
+    ...(item.errorCode ? { code: item.errorCode } : {}),
+  }));
+}
+
+// The validator reports `/body/email` or, in some versions, `.body.email`.
+function toPointer(path: string): string {
+  return path.startsWith('.') ? path.replaceAll('.', '/') : path;
+}
+
+function detailOf(error: HttpLikeError): string {
+  return (error.errors?.length ?? 0) > 0 ? 'See `errors` for each field that failed.' : error.message;
+}
+
+function allowHeader(error: HttpLikeError): Record<string, string> {
+  const allow = error.headers?.Allow ?? error.headers?.allow;
+  return allow ? { Allow: allow } : {};
+}
+
+function isAbortOf(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.cause instanceof DeadlineExceededError);
+}
+
+// The access log writes the one line for this request and carries the error.
+function recordForAccessLog(res: Response, error: unknown): void {
+  (res as Response & { err?: unknown }).err = error;
+}
