@@ -17,7 +17,7 @@ export interface OpenedDatabase extends DatabaseHandle {
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL when it is
  * empty; the embedded database is always migrated, an external one when asked.
  */
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<OpenedDatabase> {
+export async function openDatabase(config: AppConfig, logger: Logger, options: { autoMigrate?: boolean } = {}): Promise<OpenedDatabase> {
   let embedded: EmbeddedPostgresServer | undefined;
   let url = config.database.url;
   if (url === '') {
@@ -38,7 +38,7 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<O
     (error) => logger.warn({ err: error }, 'idle database connection failed'),
   );
   const migrator = new SqlMigrator(handle.db, MIGRATIONS_DIR);
-  if (embedded || config.database.migrateOnStart) {
+  if (options.autoMigrate !== false && (embedded || config.database.migrateOnStart)) {
     const applied = await migrator.up();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema up to date');
   }

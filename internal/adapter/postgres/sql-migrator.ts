@@ -58,6 +58,11 @@ export class SqlMigrator {
     return applied(await this.#migrator.migrateToLatest());
   }
 
+  /** Applies the next pending migration only. */
+  async upOne(): Promise<string[]> {
+    return applied(await this.#migrator.migrateUp());
+  }
+
   /** Reverts the latest applied migration; returns its name, if any. */
   async down(): Promise<string[]> {
     return applied(await this.#migrator.migrateDown());

@@ -36,17 +36,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
 
 function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...env };
-  for (const [name, path] of Object.entries(env)) {
-    if (!name.endsWith('_FILE') || path === undefined) continue;
-    const target = name.slice(0, -'_FILE'.length);
-    if (env[target] !== undefined) throw new ConfigError(`both ${target} and ${name} are set; choose one`);
+  for (const name of envNamesOf(configSchema)) {
+    const path = env[`${name}_FILE`];
+    if (path === undefined) continue;
+    if (env[name] !== undefined) throw new ConfigError(`both ${name} and ${name}_FILE are set; choose one`);
     try {
-      merged[target] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+      merged[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
-      throw new ConfigError(`${name}: cannot read ${path}`, { cause: error });
+      throw new ConfigError(`${name}_FILE: cannot read ${path}`, { cause: error });
     }
   }
   return merged;
+}
+
+function envNamesOf(schema: object): string[] {
+  return Object.values(schema).flatMap((node: unknown) => {
+    if (typeof node !== 'object' || node === null) return [];
+    if ('env' in node && typeof node.env === 'string') return [node.env];
+    return 'doc' in node ? [] : envNamesOf(node);
+  });
 }
 
 interface SchemaNode {

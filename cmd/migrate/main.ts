@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
+import { createLogger } from '../../internal/platform/logger/logger.ts';
+import { openDatabase } from '../shared/database.ts';
+
+const USAGE = 'usage: npm run migrate -- up | down | status';
+const command = process.argv[2];
+if (command !== 'up' && command !== 'down' && command !== 'status') {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let config;
+try {
+  config = loadConfig().config;
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
+const database = await openDatabase(config, logger, { autoMigrate: false });
+try {
+  if (command === 'status') {
+    for (const migration of await database.migrator.status()) {
+      console.log(`${migration.appliedAt ? `applied ${migration.appliedAt.toISOString()}` : 'pending                         '}  ${migration.name}`);
+    }
+  } else {
+    const names = command === 'up' ? await database.migrator.up() : await database.migrator.down();
+    console.log(names.length === 0 ? 'nothing to do' : names.map((name) => `${command === 'up' ? 'applied' : 'reverted'} ${name}`).join('\n'));
+  }
+} catch (error) {
+  console.error(String(error), (error as Error).cause ?? '');
+  process.exitCode = 1;
+} finally {
+  await database.shutdown();
+}
