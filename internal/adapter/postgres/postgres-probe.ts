@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
 import type { DependencyProbe } from '../../domain/health/dependency-probe.ts';
 
 export class PostgresProbe implements DependencyProbe {
   readonly name = 'postgres';
-  readonly #db: Kysely<unknown>;
+  readonly #db: Kysely<Database>;
 
-  constructor(db: Kysely<unknown>) {
+  constructor(db: Kysely<Database>) {
     this.#db = db;
   }
 

@@ -53,9 +53,11 @@ export class PostgresUserRepository implements UserRepository {
     let email = '';
     try {
       return await this.#db.transaction().execute(async (trx) => {
-        const row = await selectUsers(trx).where('users.id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
-        if (!row) throw new UserNotFoundError(id);
-        const current = toDomain(row);
+        const locked = await trx.selectFrom('users').select('id').where('id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
+        if (!locked) throw new UserNotFoundError(id);
+        // Read only once the lock is held: a locking statement that had to wait re-reads
+        // the user row, but its roles subquery still sees the snapshot taken before the wait.
+        const current = toDomain(await selectUsers(trx).where('users.id', '=', id).executeTakeFirstOrThrow({ signal: ctx.signal }));
         if (!versionMatches(expected, current.version)) throw new StaleVersionError('user');
         const next = change(current);
         if (next === current) return current;

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 
 // Everything in the public schema but the migrator's own bookkeeping.
-async function schemaOf(db: Kysely<unknown>): Promise<unknown> {
+async function schemaOf(db: Kysely<Database>): Promise<unknown> {
   const columns = await sql`
     SELECT table_name, column_name, data_type, is_nullable, column_default
     FROM information_schema.columns

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
 import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 
 const FILE_NAME = /^(\d{4}_[a-z0-9_]+)\.(up|down)\.sql$/;
@@ -37,7 +38,7 @@ export class SqlFileMigrationProvider implements MigrationProvider {
 
 // A script without parameters goes through the simple query protocol, so one
 // file may hold several statements; kysely runs each migration in a transaction.
-async function runScript(db: Kysely<unknown>, script: string): Promise<void> {
+async function runScript(db: Kysely<Database>, script: string): Promise<void> {
   await sql.raw(script).execute(db);
 }
 
@@ -49,7 +50,7 @@ export interface MigrationStatus {
 export class SqlMigrator {
   readonly #migrator: Migrator;
 
-  constructor(db: Kysely<unknown>, folder: string) {
+  constructor(db: Kysely<Database>, folder: string) {
     this.#migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(folder) });
   }
 

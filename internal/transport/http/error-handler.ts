@@ -103,5 +103,5 @@ function isAbortOf(error: unknown): boolean {
 
 // The access log writes the one line for this request and carries the error.
 function recordForAccessLog(res: Response, error: unknown): void {
-  (res as Response & { err?: unknown }).err = error;
+  res.err = error instanceof Error ? error : new Error(String(error));
 }
