@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const given = process.env.TEST_DATABASE_URL;
   if (given) {
     project.provide('adminDatabaseUrl', given);
-    return async () => undefined;
+    return () => Promise.resolve();
   }
   const folder = await mkdtemp(join(tmpdir(), 'ordersvc-test-'));
   // As root, PostgreSQL runs as `postgres` and must be able to reach its folder.

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { Database } from './database.ts';
 import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 
@@ -38,7 +38,7 @@ export class SqlFileMigrationProvider implements MigrationProvider {
 
 // A script without parameters goes through the simple query protocol, so one
 // file may hold several statements; kysely runs each migration in a transaction.
-async function runScript(db: Kysely<Database>, script: string): Promise<void> {
+async function runScript(db: QueryExecutorProvider, script: string): Promise<void> {
   await sql.raw(script).execute(db);
 }
 

@@ -5,7 +5,8 @@ import type { Logger } from '../../platform/logger/logger.ts';
 
 /** The route template (never raw ids) a request matched, for logs and metrics. */
 export function routeTemplate(req: IncomingMessage): string {
-  const { route, baseUrl } = req as Request;
+  const { baseUrl } = req as Request;
+  const route = (req as Request).route as { path?: unknown } | undefined;
   return route ? `${baseUrl}${String(route.path)}` : 'unmatched';
 }
 

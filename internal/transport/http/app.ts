@@ -39,7 +39,7 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: true }));
+  app.use(express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: false }));
 
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(deps.apiSpecText);
@@ -47,10 +47,13 @@ export function buildApp(deps: AppDeps): Express {
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+      // Query and path values are converted anyway; coercion would also turn a
+      // JSON number into a string in the body, which must stay a 400.
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: false,
       validateSecurity: false,
-      validateFormats: 'full',
+      validateFormats: true,
+      ajvFormats: { mode: 'full' },
       ignorePaths: /^\/openapi\.yaml$/,
       fileUploader: false,
     }),

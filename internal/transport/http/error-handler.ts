@@ -83,9 +83,10 @@ function fieldErrors(error: HttpLikeError): FieldError[] {
   }));
 }
 
-// The validator reports `/body/email` or, in some versions, `.body.email`.
+// The validator says `/params/id` and `/headers/if-match`; the contract
+// promises `/path/id` and `/header/if-match`.
 function toPointer(path: string): string {
-  return path.startsWith('.') ? path.replaceAll('.', '/') : path;
+  return path.replace(/^\/params\//, '/path/').replace(/^\/headers\//, '/header/');
 }
 
 function detailOf(error: HttpLikeError): string {

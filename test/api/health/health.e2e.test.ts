@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService } from '../../../cmd/server/service.ts';
+import { loadConfig } from '../../../internal/platform/config/load-config.ts';
+import { createLogger } from '../../../internal/platform/logger/logger.ts';
+import { ContractChecker } from '../../support/contract.ts';
+import { freePort } from '../../support/free-port.ts';
+import { startTestApp, type TestApp } from '../../support/test-app.ts';
+
+describe('health', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('when liveness is asked, then it is 200 ok', async () => {
+    const { data, response } = await app.api.GET('/healthz');
+
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ status: 'ok' });
+  });
+
+  it('when PostgreSQL answers, then readiness is 200 with its latency', async () => {
+    const { data, response } = await app.api.GET('/readyz');
+
+    expect(response.status).toBe(200);
+    expect(data).toMatchObject({ status: 'ready', checks: { postgres: { status: 'up' } } });
+  });
+
+  it('when the trace id comes in traceparent, then it is echoed', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+    const response = await fetch(`${app.baseUrl}/healthz`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+
+    expect(response.headers.get('x-request-id')).toBe(traceId);
+  });
+
+  it('when the trace id comes in X-Request-Id, then it is echoed', async () => {
+    const response = await fetch(`${app.baseUrl}/healthz`, { headers: { 'x-request-id': 'req-123' } });
+
+    expect(response.headers.get('x-request-id')).toBe('req-123');
+  });
+});
+
+describe('readiness without a database', () => {
+  it('when PostgreSQL cannot be reached, then readiness is 503 and names the reason', async () => {
+    const port = await freePort();
+    const { config } = loadConfig({
+      DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/nothing`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DB_READY_TIMEOUT_MS: '500',
+    });
+    const service = await startService(config, createLogger({ level: 'silent' }));
+    try {
+      const response = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+
+      expect(response.status).toBe(503);
+      await new ContractChecker().check('/readyz', 'GET', response);
+      const body = (await response.json()) as { status: string; checks: { postgres: { status: string; error?: string } } };
+      expect(body.status).toBe('not_ready');
+      expect(body.checks.postgres.status).toBe('down');
+      expect(body.checks.postgres.error).toBeTruthy();
+    } finally {
+      await service.shutdown.shutdown();
+    }
+  });
+});
