@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { startService, type RunningService } from '../../cmd/server/service.ts';
 import { loadConfig } from '../../internal/platform/config/load-config.ts';
-import { createLogger } from '../../internal/platform/logger/logger.ts';
+import { createLogger, type Logger } from '../../internal/platform/logger/logger.ts';
 import type { paths } from '../../internal/transport/http/api-schema.d.ts';
 import { ContractChecker } from './contract.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -19,10 +19,10 @@ export interface TestApp {
 const contract = new ContractChecker();
 
 /** The real service on a free port, over a fresh migrated database of its own. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const { config } = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
-  const service = await startService(config, createLogger({ level: config.log.level }));
+  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }));
   const baseUrl = `http://127.0.0.1:${service.port}`;
   const api = createClient<paths>({ baseUrl });
   api.use(contract.middleware());

@@ -5,7 +5,7 @@ import { sameRoles, type NewUser, type Role, type User } from '../../domain/user
 import { EmailTakenError, UserNotFoundError } from '../../domain/user/user.errors.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
 import type { Database } from './database.ts';
-import { isUniqueViolation } from './pg-errors.ts';
+import { isUniqueViolation, translatePgError } from './pg-errors.ts';
 import type { UserRow } from './users.table.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -33,20 +33,28 @@ export class PostgresUserRepository implements UserRepository {
       });
     } catch (error) {
       if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(user.email, { cause: error });
-      throw error;
+      throw translatePgError(error);
     }
   }
 
   async findById(ctx: Context, id: string): Promise<User | undefined> {
-    const row = await selectUsers(this.#db).where('users.id', '=', id).executeTakeFirst({ signal: ctx.signal });
-    return row && toDomain(row);
+    try {
+      const row = await selectUsers(this.#db).where('users.id', '=', id).executeTakeFirst({ signal: ctx.signal });
+      return row && toDomain(row);
+    } catch (error) {
+      throw translatePgError(error);
+    }
   }
 
   async list(ctx: Context, page: { limit: number; afterId?: string | undefined }): Promise<User[]> {
     let query = selectUsers(this.#db).orderBy('users.id').limit(page.limit);
     if (page.afterId !== undefined) query = query.where('users.id', '>', page.afterId);
-    const rows = await query.execute({ signal: ctx.signal });
-    return rows.map(toDomain);
+    try {
+      const rows = await query.execute({ signal: ctx.signal });
+      return rows.map(toDomain);
+    } catch (error) {
+      throw translatePgError(error);
+    }
   }
 
   async update(ctx: Context, id: string, expected: ExpectedVersion, change: (user: User) => User): Promise<User> {
@@ -77,19 +85,29 @@ export class PostgresUserRepository implements UserRepository {
       });
     } catch (error) {
       if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(email, { cause: error });
-      throw error;
+      throw translatePgError(error);
     }
   }
 
   async delete(ctx: Context, id: string, expected: ExpectedVersion): Promise<void> {
+    let outcome: 'deleted' | 'stale' | 'missing';
+    try {
+      outcome = await this.#deleteIfVersion(ctx, id, expected);
+    } catch (error) {
+      throw translatePgError(error);
+    }
+    if (outcome === 'stale') throw new StaleVersionError('user');
+    if (outcome === 'missing') throw new UserNotFoundError(id);
+  }
+
+  async #deleteIfVersion(ctx: Context, id: string, expected: ExpectedVersion): Promise<'deleted' | 'stale' | 'missing'> {
     if (expected.kind === 'any' || expected.versions.length > 0) {
       let query = this.#db.deleteFrom('users').where('id', '=', id);
       if (expected.kind === 'one_of') query = query.where('version', 'in', [...expected.versions]);
-      const deleted = await query.returning('id').executeTakeFirst({ signal: ctx.signal });
-      if (deleted) return;
+      if (await query.returning('id').executeTakeFirst({ signal: ctx.signal })) return 'deleted';
     }
     const exists = await this.#db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst({ signal: ctx.signal });
-    throw exists ? new StaleVersionError('user') : new UserNotFoundError(id);
+    return exists ? 'stale' : 'missing';
   }
 
   async #insertRoles(ctx: Context, trx: Executor, userId: string, roles: readonly Role[]): Promise<void> {

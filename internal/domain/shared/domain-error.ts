@@ -37,3 +37,15 @@ export class ValidationError extends DomainError {
     this.issues = issues;
   }
 }
+
+/** A dependency (the database, a cache, a remote API) cannot serve now; retrying later may work. */
+export class DependencyUnavailableError extends DomainError {
+  readonly code = 'DEPENDENCY_UNAVAILABLE';
+  readonly kind = 'unavailable';
+  readonly dependency: string;
+
+  constructor(dependency: string, options?: ErrorOptions) {
+    super(`${dependency} is unavailable; try again shortly`, options);
+    this.dependency = dependency;
+  }
+}

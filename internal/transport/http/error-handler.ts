@@ -7,6 +7,7 @@ import { ClientClosedError, DeadlineExceededError } from './request-context.ts';
 export function errorHandler(): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const problem = toProblem(error);
+    // 5xx are ours (or a dependency's) to look into: the access line carries the error.
     if (problem.status >= 500) recordForAccessLog(res, error);
     sendProblem(req, res, problem);
   };
@@ -36,7 +37,8 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
 function fromDomainError(error: DomainError): ProblemInit {
   const { status, title } = STATUS_BY_KIND[error.kind];
   const errors = error instanceof ValidationError ? error.issues : undefined;
-  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}) };
+  const retry = error.kind === 'unavailable' ? { headers: { 'Retry-After': '1' } } : {};
+  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...retry };
 }
 
 interface HttpLikeError {

@@ -71,3 +71,26 @@ describe('readiness without a database', () => {
     }
   });
 });
+
+describe('requests without a database', () => {
+  it('when PostgreSQL cannot be reached, then a read is 503 DEPENDENCY_UNAVAILABLE with Retry-After', async () => {
+    const port = await freePort();
+    const { config } = loadConfig({
+      DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/nothing`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
+    const service = await startService(config, createLogger({ level: 'silent' }));
+    try {
+      const response = await fetch(`http://127.0.0.1:${service.port}/v1/users/0190f3a0-0000-7000-8000-000000000000`);
+
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      await new ContractChecker().check('/v1/users/{id}', 'GET', response);
+      expect(await response.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
+    } finally {
+      await service.shutdown.shutdown();
+    }
+  });
+});
