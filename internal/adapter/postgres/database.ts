@@ -39,8 +39,19 @@ export function createPool(settings: PoolSettings): pg.Pool {
 export function createDatabase(settings: PoolSettings, onIdleClientError: (error: Error) => void): DatabaseHandle {
   const pool = createPool(settings);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closing = false;
   // An idle client's error (the server restarted) must not crash the process;
-  // the pool drops that client and the next query reconnects.
-  pool.on('error', onIdleClientError);
-  return { db, pool, close: () => db.destroy() };
+  // the pool drops that client and the next query reconnects. Once we close
+  // the pool ourselves, its clients' goodbyes are expected, not news.
+  pool.on('error', (error) => {
+    if (!closing) onIdleClientError(error);
+  });
+  return {
+    db,
+    pool,
+    close: () => {
+      closing = true;
+      return db.destroy();
+    },
+  };
 }
