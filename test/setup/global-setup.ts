@@ -4,19 +4,51 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
 import { freePort } from '../support/free-port.ts';
+import { hasRedisServerBinary, redisAnswers, startRedisServer } from '../support/redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A superuser URL; each test file creates its own database through it. */
     adminDatabaseUrl: string;
+    /** A Redis for the tests; each test uses keys under a prefix of its own. */
+    redisUrl: string;
   }
 }
 
 /**
  * Uses TEST_DATABASE_URL when given, otherwise starts a throw-away embedded
- * PostgreSQL, so `npm test` needs nothing but Node and npm.
+ * PostgreSQL, so `npm test` needs nothing but Node and npm. Redis: TEST_REDIS_URL
+ * when given, else a local one that answers, else a `redis-server` of our own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stopRedis = await provideRedis(project);
+  const stopPostgres = await providePostgres(project);
+  return async () => {
+    await stopPostgres();
+    await stopRedis();
+  };
+}
+
+async function provideRedis(project: TestProject): Promise<() => Promise<void>> {
+  for (const candidate of [process.env.TEST_REDIS_URL, 'redis://127.0.0.1:6379']) {
+    if (candidate && (await redisAnswers(candidate))) {
+      project.provide('redisUrl', candidate);
+      return () => Promise.resolve();
+    }
+  }
+  if (process.env.TEST_REDIS_URL) throw new Error(`TEST_REDIS_URL=${process.env.TEST_REDIS_URL} does not answer`);
+  if (!(await hasRedisServerBinary())) {
+    // A machine with only Node and npm still runs every other test.
+    console.warn('no Redis reachable and no redis-server binary: the Redis adapter tests will not run');
+    project.provide('redisUrl', '');
+    return () => Promise.resolve();
+  }
+  const server = await startRedisServer();
+  project.provide('redisUrl', server.url);
+  return () => server.stop();
+}
+
+async function providePostgres(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.TEST_DATABASE_URL;
   if (given) {
     project.provide('adminDatabaseUrl', given);
