@@ -1,9 +1,20 @@
+import type { Principal } from '../identity/principal.ts';
+
 /** The structured logger a context carries; pino satisfies it. */
 export interface ContextLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+/**
+ * What adapters learned while serving that the response should tell
+ * (for example that a value came from a cache, or was stale).
+ */
+export interface ResponseHints {
+  cache?: 'hit' | 'miss' | 'bypass';
+  stale?: boolean;
 }
 
 /**
@@ -15,4 +26,8 @@ export interface Context {
   /** Aborts when the caller goes away or the deadline passes. */
   readonly signal: AbortSignal;
   readonly log: ContextLogger;
+  /** The authenticated caller; absent for anonymous requests and system work. */
+  readonly principal?: Principal | undefined;
+  /** Filled in by adapters, read by the transport; absent outside requests. */
+  readonly hints?: ResponseHints;
 }
