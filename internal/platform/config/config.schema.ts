@@ -10,6 +10,29 @@ export interface AppConfig {
     headersTimeoutMs: number;
     requestTimeoutMs: number;
     keepAliveTimeoutMs: number;
+    trustProxy: string;
+    corsOrigins: string;
+  };
+  auth: {
+    sessionIdleTtlMs: number;
+    sessionAbsoluteTtlMs: number;
+    sessionFallback: 'none' | 'postgres';
+    hashConcurrency: number;
+    hashQueue: number;
+    bootstrapAdminEmail: string;
+    bootstrapAdminPassword: string;
+  };
+  rateLimit: {
+    windowMs: number;
+    authPerWindow: number;
+    apiPerWindow: number;
+  };
+  cache: {
+    ttlMs: number;
+    localTtlMs: number;
+    localMaxEntries: number;
+    negativeTtlMs: number;
+    staleWindowMs: number;
   };
   shutdown: { graceMs: number; drainDelayMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
@@ -23,7 +46,7 @@ export interface AppConfig {
     readyTimeoutMs: number;
   };
   embeddedDb: { dataDir: string; port: number };
-  redis: { url: string };
+  redis: { url: string; keyPrefix: string; commandTimeoutMs: number };
 }
 
 /** Formats beyond convict's built-ins; registered once by `loadConfig`. */
@@ -90,6 +113,95 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 5_000,
       env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    },
+    trustProxy: {
+      doc: "Express 'trust proxy': false, true, a hop count, or comma-separated addresses/subnets of the proxies in front (client IPs for rate limits come from X-Forwarded-For only through them).",
+      format: String,
+      default: 'false',
+      env: 'HTTP_TRUST_PROXY',
+    },
+    corsOrigins: {
+      doc: 'Comma-separated origins allowed by CORS (e.g. https://app.example.com); empty allows none.',
+      format: String,
+      default: '',
+      env: 'CORS_ORIGINS',
+    },
+  },
+  auth: {
+    sessionIdleTtlMs: {
+      doc: 'A session ends after this long unused; each use extends it.',
+      format: 'positive-int',
+      default: 30 * 60_000,
+      env: 'SESSION_IDLE_TTL_MS',
+    },
+    sessionAbsoluteTtlMs: {
+      doc: 'A session ends this long after sign-in, however much it is used.',
+      format: 'positive-int',
+      default: 12 * 3_600_000,
+      env: 'SESSION_ABSOLUTE_TTL_MS',
+    },
+    sessionFallback: {
+      doc: "With Redis configured: 'postgres' also writes sessions to PostgreSQL and reads them from there while Redis is down; 'none' answers 503 to authenticated calls instead.",
+      format: ['none', 'postgres'],
+      default: 'none',
+      env: 'SESSION_STORE_FALLBACK',
+    },
+    hashConcurrency: {
+      doc: 'Most password hashes computed at once (CPU-bound).',
+      format: 'positive-int',
+      default: 2,
+      env: 'PASSWORD_HASH_CONCURRENCY',
+    },
+    hashQueue: {
+      doc: 'Most password hashes waiting for a slot; beyond it sign-ins get 503.',
+      format: 'nat',
+      default: 64,
+      env: 'PASSWORD_HASH_QUEUE',
+    },
+    bootstrapAdminEmail: {
+      doc: 'When set and no admin exists yet, an admin with this email is created at start.',
+      format: String,
+      default: '',
+      env: 'ADMIN_BOOTSTRAP_EMAIL',
+    },
+    bootstrapAdminPassword: {
+      doc: 'Password of the bootstrap admin (prefer ADMIN_BOOTSTRAP_PASSWORD_FILE).',
+      format: String,
+      default: '',
+      env: 'ADMIN_BOOTSTRAP_PASSWORD',
+      sensitive: true,
+    },
+  },
+  rateLimit: {
+    windowMs: { doc: 'Length of a rate-limit window.', format: 'positive-int', default: 60_000, env: 'RATE_LIMIT_WINDOW_MS' },
+    authPerWindow: {
+      doc: 'Sign-in and registration attempts per client address per window.',
+      format: 'positive-int',
+      default: 10,
+      env: 'RATE_LIMIT_AUTH_PER_WINDOW',
+    },
+    apiPerWindow: {
+      doc: 'API requests per caller (user, else client address) per window.',
+      format: 'positive-int',
+      default: 6_000,
+      env: 'RATE_LIMIT_API_PER_WINDOW',
+    },
+  },
+  cache: {
+    ttlMs: { doc: 'How long a cached entity stays fresh in Redis.', format: 'positive-int', default: 60_000, env: 'CACHE_TTL_MS' },
+    localTtlMs: {
+      doc: 'How long an entity stays in the in-process cache; bounds staleness when invalidations are lost.',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'CACHE_LOCAL_TTL_MS',
+    },
+    localMaxEntries: { doc: 'Most entries in the in-process cache.', format: 'positive-int', default: 10_000, env: 'CACHE_LOCAL_MAX_ENTRIES' },
+    negativeTtlMs: { doc: 'How long "not found" is cached.', format: 'positive-int', default: 5_000, env: 'CACHE_NEGATIVE_TTL_MS' },
+    staleWindowMs: {
+      doc: 'How long past freshness a value may still be served when the database fails.',
+      format: 'nat',
+      default: 300_000,
+      env: 'CACHE_STALE_WINDOW_MS',
     },
   },
   shutdown: {
@@ -170,6 +282,13 @@ export const configSchema: Schema<AppConfig> = {
       default: '',
       env: 'REDIS_URL',
       sensitive: true,
+    },
+    keyPrefix: { doc: 'Prefix of every Redis key and channel this service uses.', format: String, default: 'ordersvc:', env: 'REDIS_KEY_PREFIX' },
+    commandTimeoutMs: {
+      doc: 'A Redis command that takes longer fails (and the caller degrades) instead of waiting.',
+      format: 'positive-int',
+      default: 500,
+      env: 'REDIS_COMMAND_TIMEOUT_MS',
     },
   },
 };

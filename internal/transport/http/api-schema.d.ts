@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * List users
-         * @description Lists users, one page at a time, in a stable order. Pass the `next_cursor` of a page as
+         * @description Admin only (403 `FORBIDDEN` for customers).
+         *     Lists users, one page at a time, in a stable order. Pass the `next_cursor` of a page as
          *     `cursor` to get the next page; a `next_cursor` of `null` means there are no more pages.
          *     Answers 400 with code `INVALID_CURSOR` when the cursor is malformed.
          */
@@ -21,7 +22,8 @@ export interface paths {
         put?: never;
         /**
          * Create a user
-         * @description Creates a user. `roles` defaults to `[customer]` when omitted.
+         * @description Admin only (403 `FORBIDDEN` for customers).
+         *     Creates a user. `roles` defaults to `[customer]` when omitted.
          *     Answers 409 with code `EMAIL_TAKEN` when another user already has the email address.
          */
         post: operations["createUser"];
@@ -43,15 +45,17 @@ export interface paths {
         };
         /**
          * Get a user
-         * @description Returns one user and its current `ETag`.
-         *     Answers 404 with code `USER_NOT_FOUND` when there is no such user.
+         * @description Returns one user and its current `ETag`. A customer may read only their own user: another
+         *     user's id answers 404 `USER_NOT_FOUND`, exactly as a missing user does, so ids cannot be
+         *     probed. Admins read any user.
          */
         get: operations["getUser"];
         put?: never;
         post?: never;
         /**
          * Delete a user
-         * @description Deletes a user. When `If-Match` is sent, the user is only deleted if it still has that
+         * @description Admin only (403 `FORBIDDEN` for customers). Ends the user's sessions.
+         *     Deletes a user. When `If-Match` is sent, the user is only deleted if it still has that
          *     `ETag`; otherwise the server answers 412 (`PRECONDITION_FAILED`).
          *     Answers 404 (`USER_NOT_FOUND`) when there is no such user.
          */
@@ -60,13 +64,151 @@ export interface paths {
         head?: never;
         /**
          * Update a user
-         * @description Changes some of a user's fields (merge-patch semantics: the properties present replace the
+         * @description A customer may change only their own name and email; changing roles needs the admin role (403). Another user's id answers 404, exactly as a missing user does.
+         *     Changes some of a user's fields (merge-patch semantics: the properties present replace the
          *     stored values, the ones absent are left unchanged). Requires `If-Match` with the `ETag` of
          *     a previous read: answers 428 (`PRECONDITION_REQUIRED`) when it is missing and 412
          *     (`PRECONDITION_FAILED`) when the user changed since. Answers 404 (`USER_NOT_FOUND`) when
          *     there is no such user and 409 (`EMAIL_TAKEN`) when another user already has the new email.
          */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register as a customer
+         * @description Creates a customer account with a password. Self-registration never grants the admin
+         *     role. Limited per client address (429 with `Retry-After` when exceeded).
+         */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Exchanges an email and password for an opaque bearer token. An unknown email and a wrong
+         *     password get the same 401 `INVALID_CREDENTIALS` answer. Limited per client address.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends the session of the token sent; the token stops working at once.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user
+         * @description Returns the user the token belongs to.
+         */
+        get: operations["getCurrentUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List products
+         * @description Public. Lists products in a stable order, one page at a time (keyset pagination: pass the
+         *     `next_cursor` of a page as `cursor`). `name_prefix` keeps products whose name starts with
+         *     it, compared regardless of case.
+         */
+        get: operations["listProducts"];
+        put?: never;
+        /**
+         * Create a product
+         * @description Admin only. Answers 409 `SKU_TAKEN` when the SKU is in use (compared regardless of case).
+         */
+        post: operations["createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                id: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a product
+         * @description Public. Served through the cache: `X-Cache` says whether it was a hit; when the database
+         *     is failing, the last known value is served with `X-Served-Stale: true`.
+         */
+        get: operations["getProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a product
+         * @description Admin only. Requires `If-Match` with the ETag of the version read (428 without it, 412 when
+         *     the product changed since).
+         */
+        patch: operations["updateProduct"];
         trace?: never;
     };
     "/healthz": {
@@ -116,6 +258,68 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description 12 to 128 characters; not the email address. */
+        Password: string;
+        RegisterRequest: {
+            name: string;
+            /** Format: email */
+            email: string;
+            password: components["schemas"]["Password"];
+        };
+        LoginRequest: {
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        LoginResponse: {
+            /** @description Opaque bearer token; send it as `Authorization: Bearer <token>`. */
+            token: string;
+            /** @constant */
+            token_type: "Bearer";
+            /**
+             * Format: date-time
+             * @description When the session ends if unused; every use extends it (up to a maximum lifetime).
+             */
+            expires_at: string;
+            user: components["schemas"]["User"];
+        };
+        /** @description An amount in minor units (cents for EUR) of an ISO 4217 currency. Never a float. */
+        Money: {
+            amount: number;
+            currency: string;
+        };
+        Sku: string;
+        Product: {
+            /** Format: uuid */
+            id: string;
+            sku: components["schemas"]["Sku"];
+            name: string;
+            description: string;
+            price: components["schemas"]["Money"];
+            stock: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CreateProductRequest: {
+            sku: components["schemas"]["Sku"];
+            name: string;
+            description?: string;
+            price: components["schemas"]["Money"];
+            stock: number;
+        };
+        UpdateProductRequest: {
+            sku?: components["schemas"]["Sku"];
+            name?: string;
+            description?: string;
+            price?: components["schemas"]["Money"];
+            stock?: number;
+        };
+        ProductPage: {
+            items: components["schemas"]["Product"][];
+            next_cursor: string | null;
+        };
         /**
          * @description A role granted to a user.
          * @enum {string}
@@ -209,6 +413,42 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description No valid bearer token: `AUTHENTICATION_REQUIRED` when none was sent, `INVALID_TOKEN` when
+         *     it is malformed, expired or revoked, `INVALID_CREDENTIALS` for a failed sign-in.
+         */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller is signed in but their roles do not allow the operation (`FORBIDDEN`). */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller exceeded a rate limit (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is invalid (a malformed or out-of-range parameter, header or body); `errors` lists the offending fields. */
         BadRequest: {
             headers: {
@@ -328,6 +568,18 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The product's id. */
+        ProductId: string;
+        /** @description Maximum number of items in the page. */
+        Limit: number;
+        /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+        Cursor: string;
+        /**
+         * @description **Required.** The `ETag` from a previous read. The server answers 428
+         *     (`PRECONDITION_REQUIRED`) when this header is absent, and 412 (`PRECONDITION_FAILED`)
+         *     when it no longer matches the current `ETag`.
+         */
+        IfMatchRequired: string;
         /** @description The user's id. */
         UserId: string;
         /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
@@ -335,11 +587,21 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Whether the response came from the cache (`hit`), was loaded (`miss`), or the cache was unavailable (`bypass`). */
+        "X-Cache": "hit" | "miss" | "bypass";
+        /** @description Present (`true`) when the database failed and the last known value was served. */
+        "X-Served-Stale": "true";
+        /** @description Seconds to wait before trying again. */
+        "Retry-After": number;
+        /** @description The remaining quota of the window, per the IETF RateLimit header fields draft. */
+        RateLimit: string;
+        /** @description The quota policy that applied, per the IETF RateLimit header fields draft. */
+        "RateLimit-Policy": string;
         /** @description The trace id of the request (the caller's `X-Request-Id` or a generated one). */
         "X-Request-Id": string;
         /** @description Entity tag of the current version of the resource; send it back in `If-Match`. */
         ETag: string;
-        /** @description Path of the created resource, `/v1/users/{id}`. */
+        /** @description Path of the created resource, e.g. `/v1/users/{id}`. */
         Location: string;
     };
     pathItems: never;
@@ -374,6 +636,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -425,9 +690,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -459,7 +727,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -493,8 +763,11 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -542,12 +815,315 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description The account was created; sign in to get a token. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in user. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only products whose name starts with this text (case-insensitive). */
+                name_prefix?: string;
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of products. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sku": "MUG-001",
+                 *       "name": "Enamel mug",
+                 *       "description": "A mug that survives camping.",
+                 *       "price": {
+                 *         "amount": 1250,
+                 *         "currency": "EUR"
+                 *       },
+                 *       "stock": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateProductRequest"];
+            };
+        };
+        responses: {
+            /** @description The product was created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The product's id. */
+                id: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Cache": components["headers"]["X-Cache"];
+                    "X-Served-Stale": components["headers"]["X-Served-Stale"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+                /**
+                 * @description **Required.** The `ETag` from a previous read. The server answers 428
+                 *     (`PRECONDITION_REQUIRED`) when this header is absent, and 412 (`PRECONDITION_FAILED`)
+                 *     when it no longer matches the current `ETag`.
+                 */
+                "If-Match"?: components["parameters"]["IfMatchRequired"];
+            };
+            path: {
+                /** @description The product's id. */
+                id: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProductRequest"];
+                "application/merge-patch+json": components["schemas"]["UpdateProductRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated product. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -1,9 +1,12 @@
 import type { Context } from '../../domain/shared/context.ts';
+import type { DomainError } from '../../domain/shared/domain-error.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
     /** Set by the request-context middleware before anything else runs. */
     ctx: Context;
     traceId: string;
+    /** Why a bearer token was not accepted; reported only where the operation needs one. */
+    authError?: DomainError;
   }
 }

@@ -1,0 +1,20 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+/** Helmet's defaults for an API that serves JSON only, and CORS for the configured origins. */
+export function securityHeaders(corsOrigins: readonly string[]): RequestHandler[] {
+  const handlers: RequestHandler[] = [helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })];
+  if (corsOrigins.length > 0) {
+    handlers.push(
+      cors({
+        origin: [...corsOrigins],
+        methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id', 'traceparent'],
+        exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Cache', 'X-Served-Stale'],
+        maxAge: 600,
+      }),
+    );
+  }
+  return handlers;
+}
