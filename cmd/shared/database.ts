@@ -35,7 +35,7 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
       statementTimeoutMs: config.database.statementTimeoutMs,
       idleTimeoutMs: config.database.idleTimeoutMs,
     },
-    (error) => logger.warn({ err: error }, 'idle database connection failed'),
+    (error) => logger.warn({ error: error.message }, 'idle database connection failed'),
   );
   const migrator = new SqlMigrator(handle.db, MIGRATIONS_DIR);
   if (options.autoMigrate !== false && (embedded || config.database.migrateOnStart)) {

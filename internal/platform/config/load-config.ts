@@ -31,7 +31,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     const lines = String((error as Error).message).split('\n').map((line) => explain(line, sources, effectiveEnv));
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: error });
   }
-  return { config: schema.getProperties(), describe: () => schema.toString() };
+  const config = schema.getProperties();
+  return { config, describe: () => JSON.stringify(masked(config, schema.getSchema()), null, 2) };
 }
 
 function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -87,4 +88,13 @@ function explain(line: string, sources: Map<string, Source>, env: NodeJS.Process
   const value = env[source.env];
   if (value === undefined) return `  ${line}`;
   return `  ${line} (${source.env}=${source.sensitive ? '[redacted]' : JSON.stringify(value)})`;
+}
+
+// Secrets show as `[redacted]` when set and as '' when not, so an unset
+// DATABASE_URL (embedded PostgreSQL) is visible at a glance.
+function masked(values: unknown, schema: unknown): unknown {
+  const node = schema as SchemaNode;
+  if (node.sensitive) return values === '' ? '' : '[redacted]';
+  if (!node._cvtProperties || typeof values !== 'object' || values === null) return values;
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, masked(value, node._cvtProperties?.[key] ?? {})]));
 }

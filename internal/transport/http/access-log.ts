@@ -5,9 +5,11 @@ import type { Logger } from '../../platform/logger/logger.ts';
 
 /** The route template (never raw ids) a request matched, for logs and metrics. */
 export function routeTemplate(req: IncomingMessage): string {
-  const { baseUrl } = req as Request;
+  const { baseUrl, openapi } = req as Request & { openapi?: { openApiRoute?: string } };
   const route = (req as Request).route as { path?: unknown } | undefined;
-  return route ? `${baseUrl}${String(route.path)}` : 'unmatched';
+  if (route) return `${baseUrl}${String(route.path)}`;
+  // Rejected by validation before reaching a handler: the contract's template.
+  return openapi?.openApiRoute ?? 'unmatched';
 }
 
 function lineOf(req: IncomingMessage, res: ServerResponse, durationMs: number) {
@@ -27,11 +29,12 @@ export function accessLog(logger: Logger): RequestHandler {
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'trace_id', responseTime: 'duration_ms' },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) => (err || res.err || (res.statusCode >= 500 && res.statusCode !== 503) ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     customSuccessObject: (req, res, value: { duration_ms: number }) => lineOf(req, res, value.duration_ms),
-    customErrorObject: (req, res, err, value: { duration_ms: number }) => ({ ...lineOf(req, res, value.duration_ms), err }),
+    // pino-http invents an Error for every 5xx; only a real one (set by the error handler) is worth its stack.
+    customErrorObject: (req, res, _err, value: { duration_ms: number }) => ({ ...lineOf(req, res, value.duration_ms), ...(res.err ? { err: res.err } : {}) }),
   });
   return (req, res, next) => {
     middleware(req, res, () => {

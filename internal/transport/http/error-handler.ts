@@ -61,7 +61,8 @@ function fromHttpError(error: HttpLikeError): ProblemInit {
   switch (error.status) {
     case 400:
       if (error.type === 'entity.parse.failed') return { status: 400, code: 'MALFORMED_JSON', title: 'The body is not valid JSON', detail: 'Send a well-formed JSON document.' };
-      return { status: 400, code: 'VALIDATION_FAILED', title: 'The request is not valid', detail: detailOf(error), errors: fieldErrors(error) };
+      if (error.errors) return { status: 400, code: 'VALIDATION_FAILED', title: 'The request is not valid', detail: detailOf(error), errors: fieldErrors(error) };
+      return { status: 400, code: 'BAD_REQUEST', title: 'The request cannot be read', detail: error.message };
     case 404:
       return { status: 404, code: 'ROUTE_NOT_FOUND', title: 'No such route', detail: 'See the API description at /openapi.yaml.' };
     case 405:
@@ -70,8 +71,6 @@ function fromHttpError(error: HttpLikeError): ProblemInit {
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'The body is too large', detail: error.message };
     case 415:
       return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported content type', detail: 'Send application/json.' };
-    case 406:
-      return { status: 406, code: 'NOT_ACCEPTABLE', title: 'No acceptable representation', detail: 'This API answers in JSON.' };
     default:
       return { status: error.status, code: 'BAD_REQUEST', title: 'The request cannot be served', detail: error.message };
   }
@@ -81,7 +80,8 @@ function fieldErrors(error: HttpLikeError): FieldError[] {
   return (error.errors ?? []).map((item) => ({
     pointer: toPointer(item.path ?? ''),
     message: item.message ?? 'is not valid',
-    ...(item.errorCode ? { code: item.errorCode } : {}),
+    // `format.openapi.validation` → `format`: the JSON Schema keyword that failed.
+    ...(item.errorCode ? { code: item.errorCode.replace(/\.openapi\.validation$/, '') } : {}),
   }));
 }
 
