@@ -19,6 +19,7 @@ import { API_SPEC_PATH } from '../shared/project-paths.ts';
 
 export interface RunningService {
   readonly port: number;
+  readonly embeddedDatabase: boolean;
   readonly shutdown: Shutdown;
 }
 
@@ -48,7 +49,6 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     });
 
     const http = await startHttpServer(app, config.http);
-    logger.info({ port: http.port, embeddedDatabase: database.embedded }, 'ordersvc listening');
 
     // Readiness already answers 503 once shutdown starts; the drain delay
     // gives load balancers time to notice before the listener closes.
@@ -58,7 +58,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
     });
     shutdown.add('database', () => database.shutdown());
-    return { port: http.port, shutdown };
+    return { port: http.port, embeddedDatabase: database.embedded, shutdown };
   } catch (error) {
     await database.shutdown();
     throw error;

@@ -1,26 +1,14 @@
-import { DomainError } from '../../domain/shared/domain-error.ts';
+import { idCursor } from '../shared/id-cursor.ts';
 
-/** A `cursor` that this service did not hand out. */
-export class InvalidCursorError extends DomainError {
-  readonly code = 'INVALID_CURSOR';
-  readonly kind = 'invalid';
+export { InvalidCursorError } from '../shared/id-cursor.ts';
 
-  constructor() {
-    super('the cursor is not one this service returned; start again without it');
-  }
-}
+// The tag is part of every cursor already handed out: changing it invalidates them.
+const USER_CURSOR = idCursor('u1.');
 
-const PREFIX = 'u1.';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-// Opaque to clients, versioned so the format can change without breaking them.
 export function encodeUserCursor(lastId: string): string {
-  return Buffer.from(PREFIX + lastId, 'utf8').toString('base64url');
+  return USER_CURSOR.encode(lastId);
 }
 
 export function decodeUserCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = decoded.slice(PREFIX.length);
-  if (!decoded.startsWith(PREFIX) || !UUID.test(id)) throw new InvalidCursorError();
-  return id;
+  return USER_CURSOR.decode(cursor);
 }

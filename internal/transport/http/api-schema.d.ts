@@ -383,7 +383,7 @@ export interface components {
         Problem: {
             /**
              * Format: uri-reference
-             * @description Identifies the problem type: `https://ordersvc.dev/problems/<kebab-code>`, or `about:blank` when the problem has no more meaning than the HTTP status.
+             * @description Identifies the problem type: `https://ordersvc.dev/problems/<kebab-code>`, the `code` in kebab case.
              */
             type: string;
             /** @description Short, human-readable summary of the problem type. */
@@ -459,7 +459,7 @@ export interface components {
                 /**
                  * @example {
                  *       "type": "https://ordersvc.dev/problems/validation-failed",
-                 *       "title": "Request validation failed",
+                 *       "title": "The request is not valid",
                  *       "status": 400,
                  *       "code": "VALIDATION_FAILED",
                  *       "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",

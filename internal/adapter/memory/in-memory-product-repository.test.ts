@@ -1,0 +1,7 @@
+import { describeProductRepositoryContract } from '../../domain/product/product-repository.contract.ts';
+import { InMemoryProductRepository } from './in-memory-product-repository.ts';
+
+describeProductRepositoryContract('in memory', () => ({
+  repo: new InMemoryProductRepository(),
+  cleanup: () => undefined,
+}));
