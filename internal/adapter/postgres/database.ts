@@ -1,10 +1,14 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { ProductsTable } from './products.table.ts';
+import type { SessionsTable } from './sessions.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
 
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  products: ProductsTable;
 }
 
 export interface PoolSettings {

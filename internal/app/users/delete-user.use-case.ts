@@ -1,5 +1,6 @@
 import type { Context } from '../../domain/shared/context.ts';
 import { ANY_VERSION, type ExpectedVersion } from '../../domain/shared/version.ts';
+import type { SessionStore } from '../../domain/identity/session-store.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
 
 export interface DeleteUserInput {
@@ -10,12 +11,21 @@ export interface DeleteUserInput {
 
 export class DeleteUser {
   readonly #users: UserRepository;
+  readonly #sessions: SessionStore | undefined;
 
-  constructor(users: UserRepository) {
+  // TODO(wiring): make `sessions` required once cmd/server wires a SessionStore.
+  constructor(users: UserRepository, sessions?: SessionStore) {
     this.#users = users;
+    this.#sessions = sessions;
   }
 
   async execute(ctx: Context, input: DeleteUserInput): Promise<void> {
     await this.#users.delete(ctx, input.id, input.expected ?? ANY_VERSION);
+    await this.#revokeSessions(ctx, input.id);
+  }
+
+  // PostgreSQL drops the sessions with the user (foreign key); a Redis store does not.
+  async #revokeSessions(ctx: Context, userId: string): Promise<void> {
+    await this.#sessions?.revokeAllForUser(ctx, userId);
   }
 }

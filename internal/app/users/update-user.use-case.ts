@@ -1,6 +1,7 @@
 import type { Context } from '../../domain/shared/context.ts';
 import { VersionRequiredError, type ExpectedVersion } from '../../domain/shared/version.ts';
-import { changeUser, type User, type UserChanges } from '../../domain/user/user.ts';
+import type { SessionStore } from '../../domain/identity/session-store.ts';
+import { changeUser, sameRoles, type Role, type User, type UserChanges } from '../../domain/user/user.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
 
 export interface UpdateUserInput {
@@ -12,13 +13,28 @@ export interface UpdateUserInput {
 
 export class UpdateUser {
   readonly #users: UserRepository;
+  readonly #sessions: SessionStore | undefined;
 
-  constructor(users: UserRepository) {
+  // TODO(wiring): make `sessions` required once cmd/server wires a SessionStore.
+  constructor(users: UserRepository, sessions?: SessionStore) {
     this.#users = users;
+    this.#sessions = sessions;
   }
 
   async execute(ctx: Context, input: UpdateUserInput): Promise<User> {
     if (!input.expected) throw new VersionRequiredError('user');
-    return this.#users.update(ctx, input.id, input.expected, (user) => changeUser(user, input.changes));
+    let rolesBefore: readonly Role[] | undefined;
+    const updated = await this.#users.update(ctx, input.id, input.expected, (user) => {
+      rolesBefore = user.roles;
+      return changeUser(user, input.changes);
+    });
+    await this.#revokeSessionsIfRolesChanged(ctx, updated, rolesBefore);
+    return updated;
+  }
+
+  // Sessions carry the roles of their login: once roles change, the user signs in again.
+  async #revokeSessionsIfRolesChanged(ctx: Context, user: User, rolesBefore: readonly Role[] | undefined): Promise<void> {
+    if (rolesBefore === undefined || sameRoles(rolesBefore, user.roles)) return;
+    await this.#sessions?.revokeAllForUser(ctx, user.id);
   }
 }

@@ -1,7 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testContext } from '../../../test/support/test-context.ts';
+import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
 import { InMemoryUserRepository } from '../../adapter/memory/in-memory-user-repository.ts';
+import { sessionLifetime, startSession } from '../../domain/identity/session.ts';
+import { issueSessionToken } from '../../domain/identity/session-token.ts';
 import { ValidationError } from '../../domain/shared/domain-error.ts';
 import { StaleVersionError, VersionRequiredError } from '../../domain/shared/version.ts';
 import type { User } from '../../domain/user/user.ts';
@@ -172,5 +175,64 @@ describe('DeleteUser', () => {
     const deleting = new DeleteUser(users).execute(ctx, { id: uuidv7() });
 
     await expect(deleting).rejects.toBeInstanceOf(UserNotFoundError);
+  });
+});
+
+describe('session revocation', () => {
+  let sessions: InMemorySessionStore;
+
+  beforeEach(() => {
+    sessions = new InMemorySessionStore({ idleTtlMs: 60_000 });
+  });
+
+  const aSessionOf = async (user: User) => {
+    const session = startSession(sessionLifetime(60_000, 600_000), new Date(), { id: issueSessionToken().sessionId, userId: user.id, roles: user.roles });
+    await sessions.create(ctx, session);
+    return session.id;
+  };
+
+  it.each([
+    ['the roles change', { roles: ['admin', 'customer'] }, true],
+    ['only the name changes', { name: 'Ada King' }, false],
+    ['the same roles are sent again', { roles: ['customer'] }, false],
+  ])('when %s, then the user\'s sessions are revoked: %s; other users\' sessions stay', async (_, changes, revoked) => {
+    const ada = await anExisting('ada@example.com');
+    const grace = await anExisting('grace@example.com');
+    const [adas, graces] = [await aSessionOf(ada), await aSessionOf(grace)];
+
+    await new UpdateUser(users, sessions).execute(ctx, { id: ada.id, expected: { kind: 'any' }, changes });
+
+    expect(await sessions.find(ctx, adas)).toEqual(revoked ? undefined : expect.objectContaining({ userId: ada.id }));
+    expect(await sessions.find(ctx, graces)).toMatchObject({ userId: grace.id });
+  });
+
+  it('when the update is refused, then the sessions stay', async () => {
+    const ada = await anExisting();
+    const session = await aSessionOf(ada);
+
+    const updating = new UpdateUser(users, sessions).execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [9] }, changes: { roles: ['admin'] } });
+
+    await expect(updating).rejects.toBeInstanceOf(StaleVersionError);
+    expect(await sessions.find(ctx, session)).toMatchObject({ userId: ada.id });
+  });
+
+  it('when a user is deleted, then all their sessions are revoked and other users\' sessions stay', async () => {
+    const ada = await anExisting('ada@example.com');
+    const grace = await anExisting('grace@example.com');
+    const adas = [await aSessionOf(ada), await aSessionOf(ada)];
+    const graces = await aSessionOf(grace);
+
+    await new DeleteUser(users, sessions).execute(ctx, { id: ada.id });
+
+    for (const id of adas) expect(await sessions.find(ctx, id)).toBeUndefined();
+    expect(await sessions.find(ctx, graces)).toMatchObject({ userId: grace.id });
+  });
+
+  it('when the delete is refused, then the sessions stay', async () => {
+    const ada = await anExisting();
+    const session = await aSessionOf(ada);
+
+    await expect(new DeleteUser(users, sessions).execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [9] } })).rejects.toBeInstanceOf(StaleVersionError);
+    expect(await sessions.find(ctx, session)).toMatchObject({ userId: ada.id });
   });
 });
