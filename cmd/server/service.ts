@@ -1,21 +1,46 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { v7 as uuidv7 } from 'uuid';
+import type { Redis } from 'ioredis';
+import { CachedProductRepository } from '../../internal/adapter/cache/cached-product-repository.ts';
+import { CachedUserRepository } from '../../internal/adapter/cache/cached-user-repository.ts';
+import { deserializeEntity, serializeEntity } from '../../internal/adapter/cache/entity-codec.ts';
+import { TwoLevelCache } from '../../internal/adapter/cache/two-level-cache.ts';
+import { Argon2PasswordHasher } from '../../internal/adapter/crypto/argon2-password-hasher.ts';
+import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/postgres-credentials-repository.ts';
 import { PostgresProbe } from '../../internal/adapter/postgres/postgres-probe.ts';
+import { PostgresProductRepository } from '../../internal/adapter/postgres/postgres-product-repository.ts';
 import { PostgresUserRepository } from '../../internal/adapter/postgres/postgres-user-repository.ts';
+import { RedisProbe } from '../../internal/adapter/redis/redis-probe.ts';
+import { RedisRateLimitStore } from '../../internal/adapter/redis/redis-rate-limit-store.ts';
+import { Authenticate } from '../../internal/app/auth/authenticate.use-case.ts';
+import { GetCurrentUser } from '../../internal/app/auth/get-current-user.use-case.ts';
+import { Login } from '../../internal/app/auth/login.use-case.ts';
+import { Logout } from '../../internal/app/auth/logout.use-case.ts';
+import { Register } from '../../internal/app/auth/register.use-case.ts';
 import { CheckReadiness } from '../../internal/app/health/check-readiness.use-case.ts';
+import { CreateProduct } from '../../internal/app/products/create-product.use-case.ts';
+import { GetProduct } from '../../internal/app/products/get-product.use-case.ts';
+import { ListProducts } from '../../internal/app/products/list-products.use-case.ts';
+import { UpdateProduct } from '../../internal/app/products/update-product.use-case.ts';
 import { CreateUser } from '../../internal/app/users/create-user.use-case.ts';
 import { DeleteUser } from '../../internal/app/users/delete-user.use-case.ts';
 import { GetUser } from '../../internal/app/users/get-user.use-case.ts';
 import { ListUsers } from '../../internal/app/users/list-users.use-case.ts';
 import { UpdateUser } from '../../internal/app/users/update-user.use-case.ts';
+import { sessionLifetime } from '../../internal/domain/identity/session.ts';
+import type { Product } from '../../internal/domain/product/product.ts';
+import type { User } from '../../internal/domain/user/user.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import { startHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
 import { Shutdown } from '../../internal/platform/lifecycle/shutdown.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { buildApp } from '../../internal/transport/http/app.ts';
+import { bootstrapAdmin } from '../shared/bootstrap-admin.ts';
 import { openDatabase } from '../shared/database.ts';
 import { API_SPEC_PATH } from '../shared/project-paths.ts';
+import { openRedis } from '../shared/redis.ts';
+import { createSessionStore } from '../shared/session-store.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -27,24 +52,70 @@ export interface RunningService {
 export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
   const shutdown = new Shutdown(logger);
   const database = await openDatabase(config, logger);
+  const redis = await openRedis(config, logger);
+  const closeClients = async () => {
+    redis?.disconnect();
+    await database.shutdown();
+  };
   try {
-    const users = new PostgresUserRepository(database.db);
-    const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
+    const caches = createCaches(config, logger, redis);
+    const pgUsers = new PostgresUserRepository(database.db);
+    const users = new CachedUserRepository(pgUsers, caches.users);
+    const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
+    const credentials = new PostgresCredentialsRepository(database.db);
+    const sessions = createSessionStore(
+      {
+        idleTtlMs: config.auth.sessionIdleTtlMs,
+        absoluteTtlMs: config.auth.sessionAbsoluteTtlMs,
+        redisKeyPrefix: config.redis.keyPrefix,
+        postgresFallback: config.auth.sessionFallback === 'postgres',
+      },
+      database.db,
+      redis,
+    );
+    const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
+    const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
+    await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
+
+    const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
     const app = buildApp({
       logger,
-      bodyLimitBytes: config.http.bodyLimitBytes,
-      requestBudgetMs: config.http.requestBudgetMs,
+      http: config.http,
+      rateLimit: {
+        ...config.rateLimit,
+        stores: redis
+          ? { api: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`), auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`) }
+          : undefined,
+      },
       apiSpec: parseYaml(apiSpecText) as object,
       apiSpecText,
+      authenticate: new Authenticate(sessions),
+      auth: {
+        register: new Register(credentials, hasher, uuidv7),
+        // Sessions take their roles from this read: never from a cache.
+        login: new Login(credentials, pgUsers, hasher, sessions, lifetime),
+        logout: new Logout(sessions),
+        getCurrentUser: new GetCurrentUser(users),
+      },
       users: {
         createUser: new CreateUser(users, uuidv7),
         getUser: new GetUser(users),
         listUsers: new ListUsers(users),
-        updateUser: new UpdateUser(users),
-        deleteUser: new DeleteUser(users),
+        updateUser: new UpdateUser(users, sessions),
+        deleteUser: new DeleteUser(users, sessions),
       },
-      checkReadiness: new CheckReadiness([new PostgresProbe(database.db)], config.database.readyTimeoutMs, () => shutdown.inProgress),
+      products: {
+        createProduct: new CreateProduct(products, uuidv7),
+        getProduct: new GetProduct(products),
+        listProducts: new ListProducts(products),
+        updateProduct: new UpdateProduct(products),
+      },
+      checkReadiness: new CheckReadiness(
+        [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
+        config.database.readyTimeoutMs,
+        () => shutdown.inProgress,
+      ),
       isShuttingDown: () => shutdown.inProgress,
     });
 
@@ -57,10 +128,46 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       const { forced } = await http.stop(config.shutdown.graceMs);
       if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
     });
+    shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));
+    shutdown.add('redis', async () => {
+      if (redis?.status === 'ready') await redis.quit();
+      else redis?.disconnect();
+    });
     shutdown.add('database', () => database.shutdown());
     return { port: http.port, embeddedDatabase: database.embedded, shutdown };
   } catch (error) {
-    await database.shutdown();
+    await closeClients();
     throw error;
   }
+}
+
+function createCaches(config: AppConfig, logger: Logger, redis: Redis | undefined) {
+  const common = {
+    ...(redis ? { redis } : {}),
+    log: logger,
+    ttlMs: config.cache.ttlMs,
+    localTtlMs: config.cache.localTtlMs,
+    localMaxEntries: config.cache.localMaxEntries,
+    negativeTtlMs: config.cache.negativeTtlMs,
+    staleWindowMs: config.cache.staleWindowMs,
+    redisTimeoutMs: config.redis.commandTimeoutMs,
+  };
+  return {
+    users: new TwoLevelCache<User>({
+      ...common,
+      name: 'user',
+      keyPrefix: `${config.redis.keyPrefix}cache:user:v1:`,
+      versionOf: (user) => user.version,
+      serialize: serializeEntity,
+      deserialize: (text) => deserializeEntity<User>(text),
+    }),
+    products: new TwoLevelCache<Product>({
+      ...common,
+      name: 'product',
+      keyPrefix: `${config.redis.keyPrefix}cache:product:v1:`,
+      versionOf: (product) => product.version,
+      serialize: serializeEntity,
+      deserialize: (text) => deserializeEntity<Product>(text),
+    }),
+  };
 }

@@ -4,6 +4,7 @@ import type { DependencyProbe } from '../../domain/health/dependency-probe.ts';
 
 export class PostgresProbe implements DependencyProbe {
   readonly name = 'postgres';
+  readonly critical = true;
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

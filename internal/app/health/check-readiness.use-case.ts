@@ -11,7 +11,10 @@ export interface Readiness {
   readonly checks: Record<string, DependencyState>;
 }
 
-/** Probes every dependency concurrently, each within the same short timeout. */
+/**
+ * Probes every dependency concurrently, each within the same short timeout.
+ * Only critical ones decide readiness; the others are reported (degraded).
+ */
 export class CheckReadiness {
   readonly #probes: readonly DependencyProbe[];
   readonly #timeoutMs: number;
@@ -27,7 +30,7 @@ export class CheckReadiness {
     if (this.#isShuttingDown()) return { status: 'shutting_down', checks: {} };
     const states = await Promise.all(this.#probes.map((probe) => this.#probe(probe)));
     const checks = Object.fromEntries(this.#probes.map((probe, i) => [probe.name, states[i] as DependencyState]));
-    const ready = states.every((state) => state.status === 'up');
+    const ready = this.#probes.every((probe, i) => !probe.critical || states[i]?.status === 'up');
     return { status: ready ? 'ready' : 'not_ready', checks };
   }
 

@@ -1,3 +1,4 @@
+import { requireAdmin } from '../access/access-policy.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { newUser, type User } from '../../domain/user/user.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
@@ -17,7 +18,9 @@ export class CreateUser {
     this.#newId = newId;
   }
 
+  /** Admin only: customers register themselves through auth. */
   async execute(ctx: Context, input: CreateUserInput): Promise<User> {
+    requireAdmin(ctx, 'create users');
     const user = newUser(this.#newId(), input);
     return this.#users.create(ctx, user);
   }

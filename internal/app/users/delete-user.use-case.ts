@@ -1,3 +1,4 @@
+import { requireAdmin } from '../access/access-policy.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { ANY_VERSION, type ExpectedVersion } from '../../domain/shared/version.ts';
 import type { SessionStore } from '../../domain/identity/session-store.ts';
@@ -11,21 +12,22 @@ export interface DeleteUserInput {
 
 export class DeleteUser {
   readonly #users: UserRepository;
-  readonly #sessions: SessionStore | undefined;
+  readonly #sessions: SessionStore;
 
-  // TODO(wiring): make `sessions` required once cmd/server wires a SessionStore.
-  constructor(users: UserRepository, sessions?: SessionStore) {
+  constructor(users: UserRepository, sessions: SessionStore) {
     this.#users = users;
     this.#sessions = sessions;
   }
 
+  /** Admin only. */
   async execute(ctx: Context, input: DeleteUserInput): Promise<void> {
+    requireAdmin(ctx, 'delete users');
     await this.#users.delete(ctx, input.id, input.expected ?? ANY_VERSION);
     await this.#revokeSessions(ctx, input.id);
   }
 
   // PostgreSQL drops the sessions with the user (foreign key); a Redis store does not.
   async #revokeSessions(ctx: Context, userId: string): Promise<void> {
-    await this.#sessions?.revokeAllForUser(ctx, userId);
+    await this.#sessions.revokeAllForUser(ctx, userId);
   }
 }

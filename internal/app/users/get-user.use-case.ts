@@ -1,3 +1,4 @@
+import { canAccessUser } from '../access/access-policy.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { User } from '../../domain/user/user.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
@@ -10,7 +11,9 @@ export class GetUser {
     this.#users = users;
   }
 
+  /** Yourself, or anyone for an admin; another user's id answers as a missing one does. */
   async execute(ctx: Context, id: string): Promise<User> {
+    if (!canAccessUser(ctx, id)) throw new UserNotFoundError(id);
     const user = await this.#users.findById(ctx, id);
     if (!user) throw new UserNotFoundError(id);
     return user;

@@ -1,3 +1,4 @@
+import { requireAdmin } from '../access/access-policy.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { User } from '../../domain/user/user.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
@@ -20,7 +21,9 @@ export class ListUsers {
     this.#users = users;
   }
 
+  /** Admin only. */
   async execute(ctx: Context, input: ListUsersInput): Promise<UserPage> {
+    requireAdmin(ctx, 'list users');
     const afterId = input.cursor === undefined ? undefined : decodeUserCursor(input.cursor);
     // One extra row tells whether another page exists without a count query.
     const rows = await this.#users.list(ctx, { limit: input.limit + 1, afterId });

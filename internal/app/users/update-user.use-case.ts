@@ -1,3 +1,5 @@
+import { canAccessUser, requireAdmin } from '../access/access-policy.ts';
+import { UserNotFoundError } from '../../domain/user/user.errors.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { VersionRequiredError, type ExpectedVersion } from '../../domain/shared/version.ts';
 import type { SessionStore } from '../../domain/identity/session-store.ts';
@@ -13,15 +15,17 @@ export interface UpdateUserInput {
 
 export class UpdateUser {
   readonly #users: UserRepository;
-  readonly #sessions: SessionStore | undefined;
+  readonly #sessions: SessionStore;
 
-  // TODO(wiring): make `sessions` required once cmd/server wires a SessionStore.
-  constructor(users: UserRepository, sessions?: SessionStore) {
+  constructor(users: UserRepository, sessions: SessionStore) {
     this.#users = users;
     this.#sessions = sessions;
   }
 
+  /** A customer changes only their own name and email; roles are the admins' to change. */
   async execute(ctx: Context, input: UpdateUserInput): Promise<User> {
+    if (!canAccessUser(ctx, input.id)) throw new UserNotFoundError(input.id);
+    if (input.changes.roles !== undefined) requireAdmin(ctx, 'change roles');
     if (!input.expected) throw new VersionRequiredError('user');
     let rolesBefore: readonly Role[] | undefined;
     const updated = await this.#users.update(ctx, input.id, input.expected, (user) => {
@@ -35,6 +39,6 @@ export class UpdateUser {
   // Sessions carry the roles of their login: once roles change, the user signs in again.
   async #revokeSessionsIfRolesChanged(ctx: Context, user: User, rolesBefore: readonly Role[] | undefined): Promise<void> {
     if (rolesBefore === undefined || sameRoles(rolesBefore, user.roles)) return;
-    await this.#sessions?.revokeAllForUser(ctx, user.id);
+    await this.#sessions.revokeAllForUser(ctx, user.id);
   }
 }

@@ -720,6 +720,8 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    "X-Cache": components["headers"]["X-Cache"];
+                    "X-Served-Stale": components["headers"]["X-Served-Stale"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,21 +1,42 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
+import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { CheckReadiness } from '../../app/health/check-readiness.use-case.ts';
 import type { Logger } from '../../platform/logger/logger.ts';
 import { accessLog } from './access-log.ts';
+import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
+import { authentication, type TokenAuthenticator } from './authentication.ts';
 import { errorHandler } from './error-handler.ts';
 import { healthRouter } from './health/health.routes.ts';
+import { productsRouter, type ProductUseCases } from './products/products.routes.ts';
+import { rateLimiter } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
+import { securityHeaders } from './security-headers.ts';
+import { trustProxySetting } from './trust-proxy.ts';
 import { usersRouter, type UserUseCases } from './users/users.routes.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
-  readonly bodyLimitBytes: number;
-  readonly requestBudgetMs: number;
+  readonly http: {
+    readonly bodyLimitBytes: number;
+    readonly requestBudgetMs: number;
+    readonly trustProxy: string;
+    readonly corsOrigins: string;
+  };
+  readonly rateLimit: {
+    readonly windowMs: number;
+    readonly authPerWindow: number;
+    readonly apiPerWindow: number;
+    /** Shared counters (Redis) so limits hold across replicas; in-process without. */
+    readonly stores?: { readonly api: Store; readonly auth: Store } | undefined;
+  };
   /** The parsed `api/openapi.yaml`; every request is validated against it. */
   readonly apiSpec: object;
   readonly apiSpecText: string;
+  readonly authenticate: TokenAuthenticator;
+  readonly auth: AuthUseCases;
   readonly users: UserUseCases;
+  readonly products: ProductUseCases;
   readonly checkReadiness: CheckReadiness;
   /** While true, responses ask clients to close kept-alive connections. */
   readonly isShuttingDown: () => boolean;
@@ -24,23 +45,37 @@ export interface AppDeps {
 const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
 
 /**
- * The middleware order is fixed here and nowhere else: trace context first so
- * every later step (and every rejection) is logged with the trace id, then the
- * access log, then parsing and contract validation, then the routes.
+ * The middleware order is fixed here and nowhere else:
+ *   1. trace context, so every later step (and every rejection) has the trace id;
+ *   2. the access log, so even requests rejected below are logged;
+ *   3. security headers and CORS;
+ *   4. authentication (resolves the caller; never rejects by itself);
+ *   5. rate limits, per caller once the caller is known;
+ *   6. body parsing and contract validation, which also enforces the
+ *      contract's security (public operations are those with `security: []`);
+ *   7. the routes, then the one error handler.
  */
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  app.set('trust proxy', trustProxySetting(deps.http.trustProxy));
 
-  app.use(requestContext(deps.requestBudgetMs, deps.logger));
+  app.use(requestContext(deps.http.requestBudgetMs, deps.logger));
   app.use(accessLog(deps.logger));
   app.use((_req, res, next) => {
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(express.json({ limit: deps.bodyLimitBytes, type: JSON_TYPES, strict: false }));
+  app.use(securityHeaders(splitList(deps.http.corsOrigins)));
+  app.use(authentication(deps.authenticate));
 
+  const { windowMs, stores } = deps.rateLimit;
+  // Probes are never limited: only the API is.
+  app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', ...(stores ? { store: stores.api } : {}) }));
+  app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', ...(stores ? { store: stores.auth } : {}) }));
+
+  app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false }));
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(deps.apiSpecText);
   });
@@ -51,7 +86,8 @@ export function buildApp(deps: AppDeps): Express {
       // JSON number into a string in the body, which must stay a 400.
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: false,
-      validateSecurity: false,
+      // The caller was resolved by `authentication`; the error handler reports why one is missing.
+      validateSecurity: { handlers: { bearerAuth: (req) => Boolean((req as unknown as Request).ctx.principal) } },
       validateFormats: true,
       ajvFormats: { mode: 'full' },
       ignorePaths: /^\/openapi\.yaml$/,
@@ -60,8 +96,17 @@ export function buildApp(deps: AppDeps): Express {
   );
 
   app.use(healthRouter(deps.checkReadiness));
+  app.use(authRouter(deps.auth));
   app.use(usersRouter(deps.users));
+  app.use(productsRouter(deps.products));
 
   app.use(errorHandler());
   return app;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }

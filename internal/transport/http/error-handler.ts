@@ -1,16 +1,24 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { DomainError, ValidationError, type ErrorKind } from '../../domain/shared/domain-error.ts';
+import { AuthenticationRequiredError } from '../../domain/identity/identity.errors.ts';
 import { sendProblem, type FieldError, type ProblemInit } from './problem.ts';
 import { ClientClosedError, DeadlineExceededError } from './request-context.ts';
 
 /** One place maps every failure to problem+json; unknown errors are a bare 500. */
 export function errorHandler(): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const problem = toProblem(error);
+    const problem = toProblem(securityFailure(error, req.authError) ?? error);
     // 5xx are ours (or a dependency's) to look into: the access line carries the error.
     if (problem.status >= 500) recordForAccessLog(res, error);
     sendProblem(req, res, problem);
   };
+}
+
+// The contract's security check only says "401"; the authentication step knows why.
+function securityFailure(error: unknown, authError: DomainError | undefined): DomainError | undefined {
+  const http = asHttpError(error);
+  if (http?.status !== 401) return undefined;
+  return authError ?? new AuthenticationRequiredError();
 }
 
 function toProblem(error: unknown): ProblemInit {
@@ -37,8 +45,7 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
 function fromDomainError(error: DomainError): ProblemInit {
   const { status, title } = STATUS_BY_KIND[error.kind];
   const errors = error instanceof ValidationError ? error.issues : undefined;
-  const retry = error.kind === 'unavailable' ? { headers: { 'Retry-After': '1' } } : {};
-  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...retry };
+  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), headers: headersFor(error) };
 }
 
 interface HttpLikeError {
@@ -107,4 +114,10 @@ function isAbortOf(error: unknown): boolean {
 // The access log writes the one line for this request and carries the error.
 function recordForAccessLog(res: Response, error: unknown): void {
   res.err = error instanceof Error ? error : new Error(String(error));
+}
+
+function headersFor(error: DomainError): Record<string, string> {
+  if (error.kind === 'unavailable') return { 'Retry-After': '1' };
+  if (error.kind === 'unauthorized') return { 'WWW-Authenticate': error.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer' };
+  return {};
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
 
 let app: TestApp;
+let adminToken: string;
 let existingId: string;
 const EXISTING_EMAIL = 'taken@example.com';
 
@@ -17,7 +18,7 @@ interface RawRequest {
 async function send(request: RawRequest): Promise<Response> {
   const response = await fetch(app.baseUrl + request.path, {
     method: request.method,
-    headers: request.headers ?? {},
+    headers: { authorization: `Bearer ${adminToken}`, ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
   });
   return response;
@@ -33,7 +34,9 @@ const validBody = JSON.stringify({ name: 'Valid Name', email: 'fresh@example.com
 
 beforeAll(async () => {
   app = await startTestApp({ HTTP_BODY_LIMIT_BYTES: String(64 * 1024) });
-  const { data } = await app.api.POST('/v1/users', { body: { name: 'Existing', email: EXISTING_EMAIL } });
+  const admin = await app.admin();
+  adminToken = admin.token;
+  const { data } = await admin.api.POST('/v1/users', { body: { name: 'Existing', email: EXISTING_EMAIL } });
   existingId = data!.id;
 });
 

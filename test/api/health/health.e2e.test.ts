@@ -83,11 +83,11 @@ describe('requests without a database', () => {
     });
     const service = await startService(config, createLogger({ level: 'silent' }));
     try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/v1/users/0190f3a0-0000-7000-8000-000000000000`);
+      const response = await fetch(`http://127.0.0.1:${service.port}/v1/products/0190f3a0-0000-7000-8000-000000000000`);
 
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
-      await new ContractChecker().check('/v1/users/{id}', 'GET', response);
+      await new ContractChecker().check('/v1/products/{id}', 'GET', response);
       expect(await response.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
     } finally {
       await service.shutdown.shutdown();

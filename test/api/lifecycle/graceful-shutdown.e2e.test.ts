@@ -17,8 +17,8 @@ afterAll(async () => {
 
 /** A POST whose body is still being sent: the server holds it in flight. */
 function openRequest(port: number, index: number): { req: ClientRequest; finish: () => Promise<{ status: number; body: string }> } {
-  const body = JSON.stringify({ name: `In Flight ${index}`, email: `inflight.${index}@example.com` });
-  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/users', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const body = JSON.stringify({ name: `In Flight ${index}`, email: `inflight.${index}@example.com`, password: `in-flight-password-${index}` });
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/auth/register', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
     req.once('error', reject);
@@ -44,7 +44,7 @@ async function readiness(port: number): Promise<number> {
 
 describe('graceful shutdown', () => {
   it('when SIGTERM arrives with requests in flight, then readiness turns 503, every request completes and the process exits 0', async () => {
-    server = await startServerProcess({ DATABASE_URL: database.url, SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_DELAY_MS: '300' });
+    server = await startServerProcess({ DATABASE_URL: database.url, SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_DELAY_MS: '300', RATE_LIMIT_AUTH_PER_WINDOW: '1000' });
     const { port } = server;
     const inFlight = Array.from({ length: 20 }, (_, index) => openRequest(port, index));
     // A request answered on a later connection proves the earlier ones were accepted.

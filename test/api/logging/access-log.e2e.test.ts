@@ -23,11 +23,11 @@ describe('access log', () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const id = '0190f3a0-0000-7000-8000-0000000000aa';
 
-    await fetch(`${app.baseUrl}/v1/users/${id}`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
+    await fetch(`${app.baseUrl}/v1/products/${id}`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
 
     const access = accessLinesFor(traceId);
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ method: 'GET', route: '/v1/users/:id', status: 404, trace_id: traceId, level: 'warn' });
+    expect(access[0]).toMatchObject({ method: 'GET', route: '/v1/products/:id', status: 404, trace_id: traceId, level: 'warn' });
     expect(JSON.stringify(access[0])).not.toContain(id);
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { startTestApp, type SignedIn, type TestApp } from '../../support/test-app.ts';
 
 let app: TestApp;
+let admin: SignedIn;
 let counter = 0;
 
 function uniqueEmail(prefix = 'user'): string {
@@ -10,7 +11,7 @@ function uniqueEmail(prefix = 'user'): string {
 }
 
 async function createUser(body: { name?: string; email?: string; roles?: ('customer' | 'admin')[] } = {}) {
-  const { data, response } = await app.api.POST('/v1/users', {
+  const { data, response } = await admin.api.POST('/v1/users', {
     body: { name: body.name ?? 'Ada Lovelace', email: body.email ?? uniqueEmail(), ...(body.roles ? { roles: body.roles } : {}) },
   });
   expect(response.status).toBe(201);
@@ -19,6 +20,7 @@ async function createUser(body: { name?: string; email?: string; roles?: ('custo
 
 beforeAll(async () => {
   app = await startTestApp();
+  admin = await app.admin();
 });
 
 afterAll(async () => {
@@ -28,7 +30,7 @@ afterAll(async () => {
 describe('POST /v1/users', () => {
   it('when the body is valid, then the user is created as a customer with a Location, an ETag and the trace id', async () => {
     const email = uniqueEmail('Grace');
-    const { data, response } = await app.api.POST('/v1/users', { body: { name: '  Grace Hopper ', email } });
+    const { data, response } = await admin.api.POST('/v1/users', { body: { name: '  Grace Hopper ', email } });
 
     expect(response.status).toBe(201);
     expect(data).toMatchObject({ name: 'Grace Hopper', email, roles: ['customer'] });
@@ -47,7 +49,7 @@ describe('POST /v1/users', () => {
     const email = uniqueEmail('case');
     await createUser({ email });
 
-    const { error, response } = await app.api.POST('/v1/users', { body: { name: 'Other', email: email.toUpperCase() } });
+    const { error, response } = await admin.api.POST('/v1/users', { body: { name: 'Other', email: email.toUpperCase() } });
 
     expect(response.status).toBe(409);
     expect(error).toMatchObject({ code: 'EMAIL_TAKEN', status: 409 });
@@ -60,14 +62,14 @@ describe('GET /v1/users/{id}', () => {
   it('when the user exists, then it is returned with its ETag', async () => {
     const { user } = await createUser();
 
-    const { data, response } = await app.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
+    const { data, response } = await admin.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
 
     expect(data).toEqual(user);
     expect(response.headers.get('etag')).toBe('"1"');
   });
 
   it('when no user has the id, then it is 404 USER_NOT_FOUND', async () => {
-    const { error, response } = await app.api.GET('/v1/users/{id}', { params: { path: { id: '0190f3a0-0000-7000-8000-000000000000' } } });
+    const { error, response } = await admin.api.GET('/v1/users/{id}', { params: { path: { id: '0190f3a0-0000-7000-8000-000000000000' } } });
 
     expect(response.status).toBe(404);
     expect(error).toMatchObject({ code: 'USER_NOT_FOUND' });
@@ -84,7 +86,7 @@ describe('GET /v1/users', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const { data } = await app.api.GET('/v1/users', { params: { query: { limit: 3, ...(cursor ? { cursor } : {}) } } });
+      const { data } = await admin.api.GET('/v1/users', { params: { query: { limit: 3, ...(cursor ? { cursor } : {}) } } });
       seen.push(...data!.items.map((item) => item.id));
       cursor = data!.next_cursor ?? undefined;
       pages += 1;
@@ -97,7 +99,7 @@ describe('GET /v1/users', () => {
   });
 
   it('when no limit is given, then at most 50 users come back', async () => {
-    const { data } = await app.api.GET('/v1/users');
+    const { data } = await admin.api.GET('/v1/users');
 
     expect(data!.items.length).toBeLessThanOrEqual(50);
   });
@@ -107,7 +109,7 @@ describe('PATCH /v1/users/{id}', () => {
   it('when If-Match carries the current ETag, then the change is saved and the ETag moves on', async () => {
     const { user, etag } = await createUser();
 
-    const { data, response } = await app.api.PATCH('/v1/users/{id}', {
+    const { data, response } = await admin.api.PATCH('/v1/users/{id}', {
       params: { path: { id: user.id }, header: { 'If-Match': etag } },
       body: { name: 'Ada King', roles: ['admin'] },
     });
@@ -120,27 +122,27 @@ describe('PATCH /v1/users/{id}', () => {
 
   it('when If-Match is stale, then it is 412 and nothing changes', async () => {
     const { user, etag } = await createUser();
-    await app.api.PATCH('/v1/users/{id}', { params: { path: { id: user.id }, header: { 'If-Match': etag } }, body: { name: 'First' } });
+    await admin.api.PATCH('/v1/users/{id}', { params: { path: { id: user.id }, header: { 'If-Match': etag } }, body: { name: 'First' } });
 
-    const { error, response } = await app.api.PATCH('/v1/users/{id}', {
+    const { error, response } = await admin.api.PATCH('/v1/users/{id}', {
       params: { path: { id: user.id }, header: { 'If-Match': etag } },
       body: { name: 'Second' },
     });
 
     expect(response.status).toBe(412);
     expect(error).toMatchObject({ code: 'PRECONDITION_FAILED' });
-    const { data } = await app.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
+    const { data } = await admin.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
     expect(data!.name).toBe('First');
   });
 
   it('when If-Match is missing, then it is 428 and nothing changes', async () => {
     const { user } = await createUser();
 
-    const { error, response } = await app.api.PATCH('/v1/users/{id}', { params: { path: { id: user.id } }, body: { name: 'Nope' } });
+    const { error, response } = await admin.api.PATCH('/v1/users/{id}', { params: { path: { id: user.id } }, body: { name: 'Nope' } });
 
     expect(response.status).toBe(428);
     expect(error).toMatchObject({ code: 'PRECONDITION_REQUIRED' });
-    const { data } = await app.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
+    const { data } = await admin.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
     expect(data!.name).toBe(user.name);
   });
 
@@ -148,7 +150,7 @@ describe('PATCH /v1/users/{id}', () => {
     const { user: other } = await createUser();
     const { user, etag } = await createUser();
 
-    const { error, response } = await app.api.PATCH('/v1/users/{id}', {
+    const { error, response } = await admin.api.PATCH('/v1/users/{id}', {
       params: { path: { id: user.id }, header: { 'If-Match': etag } },
       body: { email: other.email.toUpperCase() },
     });
@@ -162,25 +164,25 @@ describe('DELETE /v1/users/{id}', () => {
   it('when the user exists, then it is deleted and later reads are 404', async () => {
     const { user } = await createUser();
 
-    const { response } = await app.api.DELETE('/v1/users/{id}', { params: { path: { id: user.id } } });
+    const { response } = await admin.api.DELETE('/v1/users/{id}', { params: { path: { id: user.id } } });
 
     expect(response.status).toBe(204);
-    const after = await app.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
+    const after = await admin.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
     expect(after.response.status).toBe(404);
   });
 
   it('when If-Match is stale, then it is 412 and the user stays', async () => {
     const { user } = await createUser();
 
-    const { response } = await app.api.DELETE('/v1/users/{id}', { params: { path: { id: user.id }, header: { 'If-Match': '"7"' } } });
+    const { response } = await admin.api.DELETE('/v1/users/{id}', { params: { path: { id: user.id }, header: { 'If-Match': '"7"' } } });
 
     expect(response.status).toBe(412);
-    const after = await app.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
+    const after = await admin.api.GET('/v1/users/{id}', { params: { path: { id: user.id } } });
     expect(after.response.status).toBe(200);
   });
 
   it('when the user does not exist, then it is 404', async () => {
-    const { response } = await app.api.DELETE('/v1/users/{id}', { params: { path: { id: '0190f3a0-0000-7000-8000-000000000001' } } });
+    const { response } = await admin.api.DELETE('/v1/users/{id}', { params: { path: { id: '0190f3a0-0000-7000-8000-000000000001' } } });
 
     expect(response.status).toBe(404);
   });
