@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import { Argon2PasswordHasher } from '../../internal/adapter/crypto/argon2-password-hasher.ts';
 import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/postgres-credentials-repository.ts';
@@ -11,7 +10,8 @@ import { ValidationError } from '../../internal/domain/shared/domain-error.ts';
 import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
 import { createLogger } from '../../internal/platform/logger/logger.ts';
 import { openDatabase } from '../shared/database.ts';
-import { DEFAULT_SESSION_SETTINGS, createSessionStore } from '../shared/session-store.ts';
+import { openRedis } from '../shared/redis.ts';
+import { createSessionStore } from '../shared/session-store.ts';
 
 const USAGE = `usage: npm run create-admin -- --email EMAIL --password-file PATH [--name NAME]
   --email EMAIL         the admin's email; an existing user with it becomes an admin
@@ -71,11 +71,20 @@ process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
 const database = await openDatabase(config, logger);
-const redis = config.redis.url === '' ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 5_000 });
-redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection failed'));
+// The same session store as the server's (same settings), so the sessions ended here are the ones it checks.
+const redis = await openRedis(config, logger);
 try {
   const users = new PostgresUserRepository(database.db);
-  const sessions = createSessionStore(DEFAULT_SESSION_SETTINGS, database.db, redis);
+  const sessions = createSessionStore(
+    {
+      idleTtlMs: config.auth.sessionIdleTtlMs,
+      absoluteTtlMs: config.auth.sessionAbsoluteTtlMs,
+      redisKeyPrefix: config.redis.keyPrefix,
+      postgresFallback: config.auth.sessionFallback === 'postgres',
+    },
+    database.db,
+    redis,
+  );
   const createAdmin = new CreateAdmin(users, new PostgresCredentialsRepository(database.db), new Argon2PasswordHasher(), sessions, uuidv7);
   const ctx = { traceId: randomBytes(16).toString('hex'), signal: abort.signal, log: logger };
 

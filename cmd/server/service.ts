@@ -7,6 +7,7 @@ import { CachedUserRepository } from '../../internal/adapter/cache/cached-user-r
 import { deserializeEntity, serializeEntity } from '../../internal/adapter/cache/entity-codec.ts';
 import { TwoLevelCache } from '../../internal/adapter/cache/two-level-cache.ts';
 import { Argon2PasswordHasher } from '../../internal/adapter/crypto/argon2-password-hasher.ts';
+import type { QueryObserver } from '../../internal/adapter/postgres/database.ts';
 import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/postgres-credentials-repository.ts';
 import { PostgresProbe } from '../../internal/adapter/postgres/postgres-probe.ts';
 import { PostgresProductRepository } from '../../internal/adapter/postgres/postgres-product-repository.ts';
@@ -49,9 +50,14 @@ export interface RunningService {
 }
 
 /** Wires every adapter into the use-cases and starts serving; stop with `shutdown`. */
-export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
+export interface ServiceOptions {
+  /** Sees every SQL statement the service runs (tests count queries with it). */
+  readonly onQuery?: QueryObserver;
+}
+
+export async function startService(config: AppConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const shutdown = new Shutdown(logger);
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, options.onQuery ? { onQuery: options.onQuery } : {});
   const redis = await openRedis(config, logger);
   const closeClients = async () => {
     redis?.disconnect();
@@ -77,6 +83,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
+    const rateLimitRedisError = oncePer(30_000, (error: Error) => logger.warn({ error: error.message }, 'rate limits counted per instance while Redis is unavailable'));
 
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
     const app = buildApp({
@@ -85,7 +92,10 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       rateLimit: {
         ...config.rateLimit,
         stores: redis
-          ? { api: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`), auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`) }
+          ? {
+              api: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
+              auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
+            }
           : undefined,
       },
       apiSpec: parseYaml(apiSpecText) as object,
@@ -169,5 +179,16 @@ function createCaches(config: AppConfig, logger: Logger, redis: Redis | undefine
       serialize: serializeEntity,
       deserialize: (text) => deserializeEntity<Product>(text),
     }),
+  };
+}
+
+/** Calls `fn` at most once per interval (a log line per outage, not per request). */
+function oncePer<A extends unknown[]>(intervalMs: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = -Infinity;
+  return (...args) => {
+    const now = performance.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    fn(...args);
   };
 }

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
-import { createDatabase, type DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
+import { createDatabase, type DatabaseHandle, type QueryObserver } from '../../internal/adapter/postgres/database.ts';
 import { SqlMigrator } from '../../internal/adapter/postgres/sql-migrator.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
@@ -17,7 +17,7 @@ export interface OpenedDatabase extends DatabaseHandle {
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL when it is
  * empty; the embedded database is always migrated, an external one when asked.
  */
-export async function openDatabase(config: AppConfig, logger: Logger, options: { autoMigrate?: boolean } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(config: AppConfig, logger: Logger, options: { autoMigrate?: boolean; onQuery?: QueryObserver } = {}): Promise<OpenedDatabase> {
   let embedded: EmbeddedPostgresServer | undefined;
   let url = config.database.url;
   if (url === '') {
@@ -36,6 +36,7 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
       idleTimeoutMs: config.database.idleTimeoutMs,
     },
     (error) => logger.warn({ error: error.message }, 'idle database connection failed'),
+    options.onQuery,
   );
   const migrator = new SqlMigrator(handle.db, MIGRATIONS_DIR);
   if (options.autoMigrate !== false && (embedded || config.database.migrateOnStart)) {

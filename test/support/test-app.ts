@@ -41,6 +41,7 @@ export interface TestAppOptions {
   readonly redis?: boolean;
   readonly redisUrl?: string;
   readonly redisPrefix?: string;
+  readonly onQuery?: (sql: string) => void;
 }
 
 const contract = new ContractChecker();
@@ -64,7 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: options.redisPrefix ?? `test-${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
   });
-  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }));
+  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }), options.onQuery ? { onQuery: options.onQuery } : {});
   const baseUrl = `http://127.0.0.1:${service.port}`;
   const clientWithToken = (token?: string): Client<paths> => {
     const client = createClient<paths>({ baseUrl, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });

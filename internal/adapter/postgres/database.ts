@@ -40,9 +40,15 @@ export function createPool(settings: PoolSettings): pg.Pool {
   });
 }
 
-export function createDatabase(settings: PoolSettings, onIdleClientError: (error: Error) => void): DatabaseHandle {
+/** Sees the SQL text of every executed query (tests count them; metrics time them later). */
+export type QueryObserver = (sql: string) => void;
+
+export function createDatabase(settings: PoolSettings, onIdleClientError: (error: Error) => void, onQuery?: QueryObserver): DatabaseHandle {
   const pool = createPool(settings);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery ? { log: (event) => onQuery(event.query.sql) } : {}),
+  });
   let closing = false;
   // An idle client's error (the server restarted) must not crash the process;
   // the pool drops that client and the next query reconnects. Once we close

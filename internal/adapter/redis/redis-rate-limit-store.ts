@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 /** The shape express-rate-limit expects of a store (kept structural, so no HTTP library is imported here). */
 export interface RateLimitCounter {
@@ -16,22 +17,31 @@ return { hits, ttl }`;
 
 type RedisWithIncrement = Redis & { rateLimitIncrement(key: string, windowMs: number): Promise<[number, number]> };
 
+interface LocalWindow {
+  hits: number;
+  readonly resetAt: number;
+}
+
 /**
  * Fixed-window counters in Redis, shared by every replica. The script is sent
  * by ioredis' `defineCommand` (EVALSHA with a fallback to EVAL), so a Redis
- * that restarts without its script cache keeps working; when Redis is down the
- * calls fail fast and the limiter lets the request through.
+ * that restarts without its script cache keeps working. While Redis is down,
+ * each replica counts on its own (bounded LRU): the limit gets looser by the
+ * number of replicas, but never disappears.
  */
 export class RedisRateLimitStore {
   readonly localKeys = false;
   readonly prefix: string;
   readonly #redis: RedisWithIncrement;
+  readonly #onRedisError: (error: Error) => void;
   #windowMs = 60_000;
+  #local = new LRUCache<string, LocalWindow>({ max: 100_000 });
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: Redis, prefix: string, onRedisError: (error: Error) => void = () => undefined) {
     if (!('rateLimitIncrement' in redis)) redis.defineCommand('rateLimitIncrement', { numberOfKeys: 1, lua: INCREMENT });
     this.#redis = redis as RedisWithIncrement;
     this.prefix = prefix;
+    this.#onRedisError = onRedisError;
   }
 
   init(options: { windowMs: number }): void {
@@ -39,15 +49,32 @@ export class RedisRateLimitStore {
   }
 
   async increment(key: string): Promise<RateLimitCounter> {
-    const [totalHits, ttlMs] = await this.#redis.rateLimitIncrement(this.prefix + key, this.#windowMs);
-    return { totalHits, resetTime: new Date(Date.now() + ttlMs) };
+    try {
+      const [totalHits, ttlMs] = await this.#redis.rateLimitIncrement(this.prefix + key, this.#windowMs);
+      return { totalHits, resetTime: new Date(Date.now() + ttlMs) };
+    } catch (error) {
+      this.#onRedisError(error as Error);
+      return this.#incrementLocally(key);
+    }
+  }
+
+  #incrementLocally(key: string): RateLimitCounter {
+    const now = Date.now();
+    let window = this.#local.get(key);
+    if (!window || window.resetAt <= now) {
+      window = { hits: 0, resetAt: now + this.#windowMs };
+      this.#local.set(key, window, { ttl: this.#windowMs });
+    }
+    window.hits += 1;
+    return { totalHits: window.hits, resetTime: new Date(window.resetAt) };
   }
 
   async decrement(key: string): Promise<void> {
-    await this.#redis.decr(this.prefix + key);
+    await this.#redis.decr(this.prefix + key).catch(() => undefined);
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.#redis.del(this.prefix + key);
+    this.#local.delete(key);
+    await this.#redis.del(this.prefix + key).catch(() => undefined);
   }
 }
