@@ -6,6 +6,7 @@ import { SqlMigrator } from '../../internal/adapter/postgres/sql-migrator.ts';
 import { MIGRATIONS_DIR } from '../../cmd/shared/project-paths.ts';
 
 export interface TestDatabase extends DatabaseHandle {
+  readonly name: string;
   readonly url: string;
   readonly migrator: SqlMigrator;
   /** Closes the pool and drops the database. */
@@ -27,6 +28,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   if (options.migrate !== false) await migrator.up();
   return {
     ...handle,
+    name,
     url: url.toString(),
     migrator,
     drop: async () => {
