@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from '../../internal/platform/config/load-con
 import { createLogger } from '../../internal/platform/logger/logger.ts';
 import { openDatabase } from '../shared/database.ts';
 import { openRedis } from '../shared/redis.ts';
-import { createSessionStore } from '../shared/session-store.ts';
+import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 
 const USAGE = `usage: npm run create-admin -- --email EMAIL --password-file PATH [--name NAME]
   --email EMAIL         the admin's email; an existing user with it becomes an admin
@@ -75,16 +75,7 @@ const database = await openDatabase(config, logger);
 const redis = await openRedis(config, logger);
 try {
   const users = new PostgresUserRepository(database.db);
-  const sessions = createSessionStore(
-    {
-      idleTtlMs: config.auth.sessionIdleTtlMs,
-      absoluteTtlMs: config.auth.sessionAbsoluteTtlMs,
-      redisKeyPrefix: config.redis.keyPrefix,
-      postgresFallback: config.auth.sessionFallback === 'postgres',
-    },
-    database.db,
-    redis,
-  );
+  const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
   const createAdmin = new CreateAdmin(users, new PostgresCredentialsRepository(database.db), new Argon2PasswordHasher(), sessions, uuidv7);
   const ctx = { traceId: randomBytes(16).toString('hex'), signal: abort.signal, log: logger };
 

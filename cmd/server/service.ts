@@ -41,7 +41,7 @@ import { bootstrapAdmin } from '../shared/bootstrap-admin.ts';
 import { openDatabase } from '../shared/database.ts';
 import { API_SPEC_PATH } from '../shared/project-paths.ts';
 import { openRedis } from '../shared/redis.ts';
-import { createSessionStore } from '../shared/session-store.ts';
+import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -69,16 +69,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const users = new CachedUserRepository(pgUsers, caches.users);
     const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db);
-    const sessions = createSessionStore(
-      {
-        idleTtlMs: config.auth.sessionIdleTtlMs,
-        absoluteTtlMs: config.auth.sessionAbsoluteTtlMs,
-        redisKeyPrefix: config.redis.keyPrefix,
-        postgresFallback: config.auth.sessionFallback === 'postgres',
-      },
-      database.db,
-      redis,
-    );
+    const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 

@@ -5,6 +5,7 @@ import type { Database } from '../../internal/adapter/postgres/database.ts';
 import { RedisSessionStore } from '../../internal/adapter/redis/redis-session-store.ts';
 import { FallbackSessionStore } from '../../internal/adapter/session/fallback-session-store.ts';
 import type { SessionStore } from '../../internal/domain/identity/session-store.ts';
+import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 
 export interface SessionStoreSettings {
   readonly idleTtlMs: number;
@@ -15,13 +16,15 @@ export interface SessionStoreSettings {
   readonly postgresFallback: boolean;
 }
 
-// Until the config schema has session settings (SESSION_IDLE_TTL_MS, ...).
-export const DEFAULT_SESSION_SETTINGS: SessionStoreSettings = {
-  idleTtlMs: 30 * 60_000,
-  absoluteTtlMs: 12 * 60 * 60_000,
-  redisKeyPrefix: 'ordersvc:',
-  postgresFallback: false,
-};
+/** The session settings of a configuration. */
+export function sessionStoreSettings(config: AppConfig): SessionStoreSettings {
+  return {
+    idleTtlMs: config.auth.sessionIdleTtlMs,
+    absoluteTtlMs: config.auth.sessionAbsoluteTtlMs,
+    redisKeyPrefix: config.redis.keyPrefix,
+    postgresFallback: config.auth.sessionFallback === 'postgres',
+  };
+}
 
 /**
  * The one place that decides where sessions live, so the server and the

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { testContext } from '../../../test/support/test-context.ts';
+import { asAdmin, testContext } from '../../../test/support/test-context.ts';
 import { Argon2PasswordHasher } from '../../adapter/crypto/argon2-password-hasher.ts';
 import { InMemoryCredentialsRepository } from '../../adapter/memory/in-memory-credentials-repository.ts';
 import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
@@ -152,7 +152,7 @@ describe('Login', () => {
   });
 
   it('when the user has no password (created by an admin), then they cannot log in, whatever they type', async () => {
-    await new CreateUser(users, uuidv7).execute(ctx, { name: 'Grace', email: 'grace@example.com' });
+    await new CreateUser(users, uuidv7).execute(asAdmin(), { name: 'Grace', email: 'grace@example.com' });
 
     await expect(login.execute(ctx, { email: 'grace@example.com', password: 'no account has this password' })).rejects.toBeInstanceOf(InvalidCredentialsError);
     expect(hasher.verified).toHaveLength(1);
@@ -293,7 +293,7 @@ describe('CreateAdmin', () => {
   });
 
   it('when a user created without a password has the email, then they get the admin role and the password', async () => {
-    await new CreateUser(users, uuidv7).execute(ctx, { name: 'Grace', email: 'grace@example.com' });
+    await new CreateUser(users, uuidv7).execute(asAdmin(), { name: 'Grace', email: 'grace@example.com' });
 
     const result = await createAdmin.execute(ctx, { email: 'grace@example.com', password: ADMIN_PASSWORD, name: 'Admin' });
 

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { testContext } from '../../../test/support/test-context.ts';
+import { asAdmin, testContext } from '../../../test/support/test-context.ts';
 import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
 import { InMemoryUserRepository } from '../../adapter/memory/in-memory-user-repository.ts';
 import { sessionLifetime, startSession } from '../../domain/identity/session.ts';
@@ -16,33 +16,38 @@ import { ListUsers } from './list-users.use-case.ts';
 import { UpdateUser } from './update-user.use-case.ts';
 import { InvalidCursorError } from './user-cursor.ts';
 
+// The repository and the session store take any context; the use-cases are called as an admin
+// (who may do everything), so these tests are about behaviour: users.access.test.ts is about who may.
 const ctx = testContext();
+const admin = asAdmin();
 let users: InMemoryUserRepository;
+let sessions: InMemorySessionStore;
 let createUser: CreateUser;
 
 beforeEach(() => {
   users = new InMemoryUserRepository();
+  sessions = new InMemorySessionStore({ idleTtlMs: 60_000 });
   createUser = new CreateUser(users, uuidv7);
 });
 
-const anExisting = (email = 'ada@example.com') => createUser.execute(ctx, { name: 'Ada Lovelace', email });
+const anExisting = (email = 'ada@example.com') => createUser.execute(admin, { name: 'Ada Lovelace', email });
 
 describe('CreateUser', () => {
   it('when no roles are given, then the user is stored as a customer at version 1', async () => {
-    const user = await createUser.execute(ctx, { name: ' Ada Lovelace ', email: 'ada@example.com' });
+    const user = await createUser.execute(admin, { name: ' Ada Lovelace ', email: 'ada@example.com' });
 
     expect(user).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', roles: ['customer'], version: 1 });
     expect(await users.findById(ctx, user.id)).toEqual(user);
   });
 
   it('when roles are given, then the user has exactly those roles', async () => {
-    const user = await createUser.execute(ctx, { name: 'Ada', email: 'ada@example.com', roles: ['admin'] });
+    const user = await createUser.execute(admin, { name: 'Ada', email: 'ada@example.com', roles: ['admin'] });
 
     expect(user.roles).toEqual(['admin']);
   });
 
   it('when the input is invalid, then ValidationError is thrown and nothing is stored', async () => {
-    const creating = createUser.execute(ctx, { name: '', email: 'ada@example.com' });
+    const creating = createUser.execute(admin, { name: '', email: 'ada@example.com' });
 
     await expect(creating).rejects.toBeInstanceOf(ValidationError);
     expect(await users.list(ctx, { limit: 10 })).toEqual([]);
@@ -51,7 +56,7 @@ describe('CreateUser', () => {
   it('when the email is taken in another letter case, then EmailTakenError is thrown', async () => {
     await anExisting('ada@example.com');
 
-    const creating = createUser.execute(ctx, { name: 'Other Ada', email: 'ADA@example.com' });
+    const creating = createUser.execute(admin, { name: 'Other Ada', email: 'ADA@example.com' });
 
     await expect(creating).rejects.toBeInstanceOf(EmailTakenError);
   });
@@ -61,13 +66,13 @@ describe('GetUser', () => {
   it('when the user exists, then it is returned', async () => {
     const ada = await anExisting();
 
-    const found = await new GetUser(users).execute(ctx, ada.id);
+    const found = await new GetUser(users).execute(admin, ada.id);
 
     expect(found).toEqual(ada);
   });
 
   it('when no user has the id, then UserNotFoundError is thrown', async () => {
-    const getting = new GetUser(users).execute(ctx, uuidv7());
+    const getting = new GetUser(users).execute(admin, uuidv7());
 
     await expect(getting).rejects.toBeInstanceOf(UserNotFoundError);
   });
@@ -79,9 +84,9 @@ describe('ListUsers', () => {
     for (let i = 0; i < 7; i += 1) created.push(await anExisting(`user${i}@example.com`));
     const listUsers = new ListUsers(users);
 
-    const first = await listUsers.execute(ctx, { limit: 3 });
-    const second = await listUsers.execute(ctx, { limit: 3, cursor: first.nextCursor ?? undefined });
-    const third = await listUsers.execute(ctx, { limit: 3, cursor: second.nextCursor ?? undefined });
+    const first = await listUsers.execute(admin, { limit: 3 });
+    const second = await listUsers.execute(admin, { limit: 3, cursor: first.nextCursor ?? undefined });
+    const third = await listUsers.execute(admin, { limit: 3, cursor: second.nextCursor ?? undefined });
 
     expect([first, second, third].map((page) => page.items.length)).toEqual([3, 3, 1]);
     expect(first.nextCursor).toEqual(expect.any(String));
@@ -93,14 +98,14 @@ describe('ListUsers', () => {
   it('when the users fill the last page exactly, then that page has no next cursor', async () => {
     for (let i = 0; i < 3; i += 1) await anExisting(`user${i}@example.com`);
 
-    const page = await new ListUsers(users).execute(ctx, { limit: 3 });
+    const page = await new ListUsers(users).execute(admin, { limit: 3 });
 
     expect(page.items).toHaveLength(3);
     expect(page.nextCursor).toBeNull();
   });
 
   it('when the cursor was not handed out by the service, then InvalidCursorError is thrown', async () => {
-    const listing = new ListUsers(users).execute(ctx, { limit: 3, cursor: 'not-a-cursor' });
+    const listing = new ListUsers(users).execute(admin, { limit: 3, cursor: 'not-a-cursor' });
 
     await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
   });
@@ -110,7 +115,7 @@ describe('UpdateUser', () => {
   it('when the expected version matches, then the changes are saved with the next version', async () => {
     const ada = await anExisting();
 
-    const updated = await new UpdateUser(users).execute(ctx, {
+    const updated = await new UpdateUser(users, sessions).execute(admin, {
       id: ada.id,
       expected: { kind: 'one_of', versions: [1] },
       changes: { name: 'Ada King', roles: ['admin', 'customer'] },
@@ -123,7 +128,7 @@ describe('UpdateUser', () => {
   it('when no expected version is given, then VersionRequiredError is thrown and nothing changes', async () => {
     const ada = await anExisting();
 
-    const updating = new UpdateUser(users).execute(ctx, { id: ada.id, expected: undefined, changes: { name: 'Ada King' } });
+    const updating = new UpdateUser(users, sessions).execute(admin, { id: ada.id, expected: undefined, changes: { name: 'Ada King' } });
 
     await expect(updating).rejects.toBeInstanceOf(VersionRequiredError);
     expect(await users.findById(ctx, ada.id)).toEqual(ada);
@@ -131,10 +136,10 @@ describe('UpdateUser', () => {
 
   it('when the expected version is stale, then StaleVersionError is thrown and nothing changes', async () => {
     const ada = await anExisting();
-    const updateUser = new UpdateUser(users);
-    const current = await updateUser.execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [1] }, changes: { name: 'Ada v2' } });
+    const updateUser = new UpdateUser(users, sessions);
+    const current = await updateUser.execute(admin, { id: ada.id, expected: { kind: 'one_of', versions: [1] }, changes: { name: 'Ada v2' } });
 
-    const updating = updateUser.execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [1] }, changes: { name: 'Ada v3' } });
+    const updating = updateUser.execute(admin, { id: ada.id, expected: { kind: 'one_of', versions: [1] }, changes: { name: 'Ada v3' } });
 
     await expect(updating).rejects.toBeInstanceOf(StaleVersionError);
     expect(await users.findById(ctx, ada.id)).toEqual(current);
@@ -143,7 +148,7 @@ describe('UpdateUser', () => {
   it('when a change is invalid, then ValidationError is thrown and nothing changes', async () => {
     const ada = await anExisting();
 
-    const updating = new UpdateUser(users).execute(ctx, { id: ada.id, expected: { kind: 'any' }, changes: { email: 'nope' } });
+    const updating = new UpdateUser(users, sessions).execute(admin, { id: ada.id, expected: { kind: 'any' }, changes: { email: 'nope' } });
 
     await expect(updating).rejects.toBeInstanceOf(ValidationError);
     expect(await users.findById(ctx, ada.id)).toEqual(ada);
@@ -157,7 +162,7 @@ describe('DeleteUser', () => {
   ])('when deleting with %s, then the user is gone', async (_, expected) => {
     const ada = await anExisting();
 
-    await new DeleteUser(users).execute(ctx, { id: ada.id, expected });
+    await new DeleteUser(users, sessions).execute(admin, { id: ada.id, expected });
 
     expect(await users.findById(ctx, ada.id)).toBeUndefined();
   });
@@ -165,26 +170,20 @@ describe('DeleteUser', () => {
   it('when the expected version is stale, then StaleVersionError is thrown and the user stays', async () => {
     const ada = await anExisting();
 
-    const deleting = new DeleteUser(users).execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [2] } });
+    const deleting = new DeleteUser(users, sessions).execute(admin, { id: ada.id, expected: { kind: 'one_of', versions: [2] } });
 
     await expect(deleting).rejects.toBeInstanceOf(StaleVersionError);
     expect(await users.findById(ctx, ada.id)).toEqual(ada);
   });
 
   it('when no user has the id, then UserNotFoundError is thrown', async () => {
-    const deleting = new DeleteUser(users).execute(ctx, { id: uuidv7() });
+    const deleting = new DeleteUser(users, sessions).execute(admin, { id: uuidv7() });
 
     await expect(deleting).rejects.toBeInstanceOf(UserNotFoundError);
   });
 });
 
 describe('session revocation', () => {
-  let sessions: InMemorySessionStore;
-
-  beforeEach(() => {
-    sessions = new InMemorySessionStore({ idleTtlMs: 60_000 });
-  });
-
   const aSessionOf = async (user: User) => {
     const session = startSession(sessionLifetime(60_000, 600_000), new Date(), { id: issueSessionToken().sessionId, userId: user.id, roles: user.roles });
     await sessions.create(ctx, session);
@@ -200,7 +199,7 @@ describe('session revocation', () => {
     const grace = await anExisting('grace@example.com');
     const [adas, graces] = [await aSessionOf(ada), await aSessionOf(grace)];
 
-    await new UpdateUser(users, sessions).execute(ctx, { id: ada.id, expected: { kind: 'any' }, changes });
+    await new UpdateUser(users, sessions).execute(admin, { id: ada.id, expected: { kind: 'any' }, changes });
 
     expect(await sessions.find(ctx, adas)).toEqual(revoked ? undefined : expect.objectContaining({ userId: ada.id }));
     expect(await sessions.find(ctx, graces)).toMatchObject({ userId: grace.id });
@@ -210,7 +209,7 @@ describe('session revocation', () => {
     const ada = await anExisting();
     const session = await aSessionOf(ada);
 
-    const updating = new UpdateUser(users, sessions).execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [9] }, changes: { roles: ['admin'] } });
+    const updating = new UpdateUser(users, sessions).execute(admin, { id: ada.id, expected: { kind: 'one_of', versions: [9] }, changes: { roles: ['admin'] } });
 
     await expect(updating).rejects.toBeInstanceOf(StaleVersionError);
     expect(await sessions.find(ctx, session)).toMatchObject({ userId: ada.id });
@@ -222,7 +221,7 @@ describe('session revocation', () => {
     const adas = [await aSessionOf(ada), await aSessionOf(ada)];
     const graces = await aSessionOf(grace);
 
-    await new DeleteUser(users, sessions).execute(ctx, { id: ada.id });
+    await new DeleteUser(users, sessions).execute(admin, { id: ada.id });
 
     for (const id of adas) expect(await sessions.find(ctx, id)).toBeUndefined();
     expect(await sessions.find(ctx, graces)).toMatchObject({ userId: grace.id });
@@ -232,7 +231,7 @@ describe('session revocation', () => {
     const ada = await anExisting();
     const session = await aSessionOf(ada);
 
-    await expect(new DeleteUser(users, sessions).execute(ctx, { id: ada.id, expected: { kind: 'one_of', versions: [9] } })).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(new DeleteUser(users, sessions).execute(admin, { id: ada.id, expected: { kind: 'one_of', versions: [9] } })).rejects.toBeInstanceOf(StaleVersionError);
     expect(await sessions.find(ctx, session)).toMatchObject({ userId: ada.id });
   });
 });
