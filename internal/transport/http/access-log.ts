@@ -13,11 +13,14 @@ export function routeTemplate(req: IncomingMessage): string {
 }
 
 function lineOf(req: IncomingMessage, res: ServerResponse, durationMs: number) {
+  const cache = res.getHeader('x-cache');
   return {
     method: req.method,
     route: routeTemplate(req),
     status: res.statusCode,
     duration_ms: durationMs,
+    ...(cache === undefined ? {} : { cache }),
+    ...(res.getHeader('x-served-stale') ? { stale: true } : {}),
   };
 }
 
