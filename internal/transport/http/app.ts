@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express } from 'express';
 import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { CheckReadiness } from '../../app/health/check-readiness.use-case.ts';
@@ -87,7 +87,7 @@ export function buildApp(deps: AppDeps): Express {
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: false,
       // The caller was resolved by `authentication`; the error handler reports why one is missing.
-      validateSecurity: { handlers: { bearerAuth: (req) => Boolean((req as unknown as Request).ctx.principal) } },
+      validateSecurity: { handlers: { bearerAuth: (req) => Boolean((req).ctx.principal) } },
       validateFormats: true,
       ajvFormats: { mode: 'full' },
       ignorePaths: /^\/openapi\.yaml$/,
