@@ -87,7 +87,7 @@ export function buildApp(deps: AppDeps): Express {
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: false,
       // The caller was resolved by `authentication`; the error handler reports why one is missing.
-      validateSecurity: { handlers: { bearerAuth: (req) => Boolean((req).ctx.principal) } },
+      validateSecurity: { handlers: { bearerAuth: (req) => Boolean(req.ctx.principal) } },
       validateFormats: true,
       ajvFormats: { mode: 'full' },
       ignorePaths: /^\/openapi\.yaml$/,
