@@ -1,3 +1,4 @@
+import { commandSetup } from '../shared/command-setup.ts';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -7,8 +8,6 @@ import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/p
 import { PostgresUserRepository } from '../../internal/adapter/postgres/postgres-user-repository.ts';
 import { CreateAdmin } from '../../internal/app/auth/create-admin.use-case.ts';
 import { ValidationError } from '../../internal/domain/shared/domain-error.ts';
-import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
-import { createLogger } from '../../internal/platform/logger/logger.ts';
 import { openDatabase } from '../shared/database.ts';
 import { openRedis } from '../shared/redis.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
@@ -55,15 +54,7 @@ try {
   fail(`cannot read the password file: ${(error as Error).message}`);
 }
 
-let config;
-try {
-  config = loadConfig().config;
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
+const { config, logger } = commandSetup();
 
 const abort = new AbortController();
 const stop = () => abort.abort(new Error('interrupted'));

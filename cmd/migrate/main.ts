@@ -1,5 +1,4 @@
-import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
-import { createLogger } from '../../internal/platform/logger/logger.ts';
+import { commandSetup } from '../shared/command-setup.ts';
 import { openDatabase } from '../shared/database.ts';
 
 const USAGE = 'usage: npm run migrate -- up | down | status';
@@ -9,15 +8,7 @@ if (command !== 'up' && command !== 'down' && command !== 'status') {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig().config;
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
+const { config, logger } = commandSetup();
 const database = await openDatabase(config, logger, { autoMigrate: false });
 try {
   if (command === 'status') {

@@ -1,7 +1,6 @@
+import { commandSetup } from '../shared/command-setup.ts';
 import { parseArgs } from 'node:util';
 import { MAX_SEED_BATCH, MAX_SEED_USERS, PostgresUserSeeder } from '../../internal/adapter/postgres/user-seeder.ts';
-import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
-import { createLogger } from '../../internal/platform/logger/logger.ts';
 import { openDatabase } from '../shared/database.ts';
 
 const USAGE = `usage: npm run seed -- --users N [--admins-every K] [--batch N]
@@ -47,15 +46,7 @@ const users = wholeNumber('--users', values.users, undefined, 1, MAX_SEED_USERS)
 const adminsEvery = wholeNumber('--admins-every', values['admins-every'], 50, 0, Number.MAX_SAFE_INTEGER);
 const batchSize = wholeNumber('--batch', values.batch, 5000, 1, MAX_SEED_BATCH);
 
-let config;
-try {
-  config = loadConfig().config;
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level });
+const { config, logger } = commandSetup();
 
 // Ctrl-C stops after the batch in flight (each batch is one transaction), then
 // the pool and an embedded server shut down cleanly.

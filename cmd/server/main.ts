@@ -1,16 +1,8 @@
-import { ConfigError, loadConfig } from '../../internal/platform/config/load-config.ts';
 import { createLogger } from '../../internal/platform/logger/logger.ts';
+import { loadConfigOrExit } from '../shared/command-setup.ts';
 import { startService } from './service.ts';
 
-let loaded;
-try {
-  loaded = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const { config } = loaded;
+const { config } = loadConfigOrExit();
 const logger = createLogger({ level: config.log.level });
 
 process.on('unhandledRejection', (reason) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService } from '../../../cmd/server/service.ts';
+import { startService, type RunningService } from '../../../cmd/server/service.ts';
 import { loadConfig } from '../../../internal/platform/config/load-config.ts';
 import { createLogger } from '../../../internal/platform/logger/logger.ts';
 import { ContractChecker } from '../../support/contract.ts';
@@ -46,51 +46,43 @@ describe('health', () => {
   });
 });
 
-describe('readiness without a database', () => {
-  it('when PostgreSQL cannot be reached, then readiness is 503 and names the reason', async () => {
-    const port = await freePort();
+describe('without a reachable database', () => {
+  let service: RunningService;
+  let baseUrl: string;
+
+  beforeAll(async () => {
     const { config } = loadConfig({
-      DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/nothing`,
+      DATABASE_URL: `postgres://nobody@127.0.0.1:${await freePort()}/nothing`,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       DB_READY_TIMEOUT_MS: '500',
     });
-    const service = await startService(config, createLogger({ level: 'silent' }));
-    try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/readyz`);
-
-      expect(response.status).toBe(503);
-      await new ContractChecker().check('/readyz', 'GET', response);
-      const body = (await response.json()) as { status: string; checks: { postgres: { status: string; error?: string } } };
-      expect(body.status).toBe('not_ready');
-      expect(body.checks.postgres.status).toBe('down');
-      expect(body.checks.postgres.error).toBeTruthy();
-    } finally {
-      await service.shutdown.shutdown();
-    }
+    service = await startService(config, createLogger({ level: 'silent' }));
+    baseUrl = `http://127.0.0.1:${service.port}`;
   });
-});
 
-describe('requests without a database', () => {
+  afterAll(async () => {
+    await service?.shutdown.shutdown();
+  });
+
+  it('when PostgreSQL cannot be reached, then readiness is 503 and names the reason', async () => {
+    const response = await fetch(`${baseUrl}/readyz`);
+
+    expect(response.status).toBe(503);
+    await new ContractChecker().check('/readyz', 'GET', response);
+    const body = (await response.json()) as { status: string; checks: { postgres: { status: string; error?: string } } };
+    expect(body.status).toBe('not_ready');
+    expect(body.checks.postgres.status).toBe('down');
+    expect(body.checks.postgres.error).toBeTruthy();
+  });
+
   it('when PostgreSQL cannot be reached, then a read is 503 DEPENDENCY_UNAVAILABLE with Retry-After', async () => {
-    const port = await freePort();
-    const { config } = loadConfig({
-      DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/nothing`,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-    });
-    const service = await startService(config, createLogger({ level: 'silent' }));
-    try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/v1/products/0190f3a0-0000-7000-8000-000000000000`);
+    const response = await fetch(`${baseUrl}/v1/products/0190f3a0-0000-7000-8000-000000000000`);
 
-      expect(response.status).toBe(503);
-      expect(response.headers.get('retry-after')).toBe('1');
-      await new ContractChecker().check('/v1/products/{id}', 'GET', response);
-      expect(await response.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
-    } finally {
-      await service.shutdown.shutdown();
-    }
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    await new ContractChecker().check('/v1/products/{id}', 'GET', response);
+    expect(await response.json()).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
   });
 });
