@@ -81,6 +81,21 @@ const IMPURE_BUILTINS = [
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    // --------------------------------------------------------------- sandbox
+    {
+      name: 'sandbox-standalone',
+      severity: 'error',
+      comment: 'The sandbox payment gateway is a separate program: it imports nothing of the service.',
+      from: { path: '^internal/sandbox/', pathNot: TEST_FILE },
+      to: { path: '^(?:internal/(?!sandbox/)|cmd/)' },
+    },
+    {
+      name: 'hexagon-not-to-sandbox',
+      severity: 'error',
+      comment: 'The service talks to the sandbox over HTTP only, like to any payment gateway; only cmd/ and tests start it.',
+      from: { path: '^internal/(?!sandbox/)', pathNot: TEST_FILE },
+      to: { path: '^internal/sandbox/' },
+    },
     // ---------------------------------------------------------------- domain
     {
       name: 'domain-is-pure',
