@@ -159,7 +159,7 @@ export const configSchema: Schema<AppConfig> = {
       env: 'PASSWORD_HASH_QUEUE',
     },
     bootstrapAdminEmail: {
-      doc: 'When set and no admin exists yet, an admin with this email is created at start.',
+      doc: 'When set, every start makes sure this user exists as an admin with ADMIN_BOOTSTRAP_PASSWORD (creating or promoting it).',
       format: String,
       default: '',
       env: 'ADMIN_BOOTSTRAP_EMAIL',

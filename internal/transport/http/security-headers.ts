@@ -4,7 +4,13 @@ import helmet from 'helmet';
 
 /** Helmet's defaults for an API that serves JSON only, and CORS for the configured origins. */
 export function securityHeaders(corsOrigins: readonly string[]): RequestHandler[] {
-  const handlers: RequestHandler[] = [helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })];
+  // An API serves no documents: nothing may load, frame or be framed.
+  const handlers: RequestHandler[] = [
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      frameguard: { action: 'deny' },
+    }),
+  ];
   if (corsOrigins.length > 0) {
     handlers.push(
       cors({
