@@ -1,7 +1,10 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { IdempotencyKeysTable } from './idempotency-keys.table.ts';
+import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
 import type { ProductsTable } from './products.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
+import type { StockReservationsTable } from './stock-reservations.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
 
 export interface Database {
@@ -9,6 +12,10 @@ export interface Database {
   user_roles: UserRolesTable;
   sessions: SessionsTable;
   products: ProductsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  stock_reservations: StockReservationsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export interface PoolSettings {

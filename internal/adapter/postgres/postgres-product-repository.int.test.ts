@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const emptyTables = async () => {
-  await sql`TRUNCATE products`.execute(database.db);
+  await sql`TRUNCATE products CASCADE`.execute(database.db);
 };
 
 describeProductRepositoryContract('PostgreSQL', () => ({

@@ -7,7 +7,11 @@ export type ErrorKind =
   | 'precondition_required'
   | 'forbidden'
   | 'unauthorized'
-  | 'unavailable';
+  | 'unavailable'
+  /** The payment was refused (a decline); paying otherwise may work. */
+  | 'payment_required'
+  /** Well-formed and valid, yet it cannot be carried out (unknown products, a reused idempotency key). */
+  | 'unprocessable';
 
 /** A rule of the domain was broken. `code` is stable and machine-readable. */
 export abstract class DomainError extends Error {

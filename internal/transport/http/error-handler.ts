@@ -40,6 +40,8 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
   precondition_failed: { status: 412, title: 'The resource has changed' },
   precondition_required: { status: 428, title: 'A precondition is required' },
   unavailable: { status: 503, title: 'Temporarily unavailable' },
+  payment_required: { status: 402, title: 'Payment declined' },
+  unprocessable: { status: 422, title: 'The request cannot be processed' },
 };
 
 function fromDomainError(error: DomainError): ProblemInit {

@@ -1,0 +1,107 @@
+import { sql, type Kysely } from 'kysely';
+import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency-store.ts';
+import type { Context } from '../../domain/shared/context.ts';
+import type { Database } from './database.ts';
+import { translatePgError } from './pg-errors.ts';
+
+// Claiming loses only to a record that vanishes between the insert and the read (abandoned or purged).
+const CLAIM_ATTEMPTS = 3;
+
+/**
+ * Idempotency records in `idempotency_keys`, timed by the database clock.
+ * `begin` is one `INSERT … ON CONFLICT` (which also takes over an expired
+ * record) followed, when the key is held, by a read of the holder's record.
+ */
+export class PostgresIdempotencyStore implements IdempotencyStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async begin(ctx: Context, request: IdempotencyBegin): Promise<BeginResult> {
+    try {
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+        if (await this.#claim(ctx, request)) return { state: 'new' };
+        const held = await this.#db
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where('user_id', '=', request.userId)
+          .where('key', '=', request.key)
+          .where('expires_at', '>', sql<Date>`now()`)
+          .executeTakeFirst({ signal: ctx.signal });
+        if (!held) continue;
+        if (held.fingerprint !== request.fingerprint) return { state: 'mismatch' };
+        if (held.state === 'in_progress' || held.response_status === null) return { state: 'in_progress' };
+        return { state: 'replay', status: held.response_status, body: held.response_body };
+      }
+      return { state: 'in_progress' };
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async complete(ctx: Context, ref: IdempotencyRef, response: StoredResponse): Promise<void> {
+    try {
+      await this.#db
+        .updateTable('idempotency_keys')
+        .set({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body ?? null) })
+        .where('user_id', '=', ref.userId)
+        .where('key', '=', ref.key)
+        .where('state', '=', 'in_progress')
+        .execute({ signal: ctx.signal });
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async abandon(ctx: Context, ref: IdempotencyRef): Promise<void> {
+    try {
+      await this.#db
+        .deleteFrom('idempotency_keys')
+        .where('user_id', '=', ref.userId)
+        .where('key', '=', ref.key)
+        .where('state', '=', 'in_progress')
+        .execute({ signal: ctx.signal });
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async purgeExpired(ctx: Context, limit: number): Promise<number> {
+    try {
+      const result = await sql`
+        DELETE FROM idempotency_keys
+        WHERE (user_id, key) IN (
+          SELECT user_id, key FROM idempotency_keys WHERE expires_at <= now()
+          ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`.execute(this.#db, { signal: ctx.signal });
+      return Number(result.numAffectedRows ?? 0n);
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  // Inserts the record, or takes over an expired one; false when a live record holds the key.
+  async #claim(ctx: Context, request: IdempotencyBegin): Promise<boolean> {
+    const expiresAt = sql<Date>`now() + make_interval(secs => ${request.ttlMs / 1000})`;
+    const claimed = await this.#db
+      .insertInto('idempotency_keys')
+      .values({ user_id: request.userId, key: request.key, fingerprint: request.fingerprint, state: 'in_progress', expires_at: expiresAt })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['user_id', 'key'])
+          .doUpdateSet((eb) => ({
+            fingerprint: eb.ref('excluded.fingerprint'),
+            state: 'in_progress',
+            response_status: null,
+            response_body: null,
+            created_at: sql<Date>`now()`,
+            expires_at: eb.ref('excluded.expires_at'),
+          }))
+          .where('idempotency_keys.expires_at', '<=', sql<Date>`now()`),
+      )
+      .returning('key')
+      .executeTakeFirst({ signal: ctx.signal });
+    return claimed !== undefined;
+  }
+}

@@ -1,0 +1,113 @@
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { orderRows } from '../../../test/support/orders-db.ts';
+import { testContext } from '../../../test/support/test-context.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
+import { markPaid } from '../../domain/order/order.ts';
+import { describeOrderRepositoryContract } from '../../domain/order/order-repository.contract.ts';
+import { UserNotFoundError } from '../../domain/user/user.errors.ts';
+import { PostgresOrderRepository } from './postgres-order-repository.ts';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+describeOrderRepositoryContract('PostgreSQL', () => {
+  const rows = orderRows(database);
+  return { repo: new PostgresOrderRepository(database.db), givenUser: () => rows.user(), givenProduct: () => rows.product(), cleanup: () => rows.truncate() };
+});
+
+describe('PostgresOrderRepository', () => {
+  const ctx = testContext();
+  const rows = () => orderRows(database);
+
+  afterEach(() => rows().truncate());
+
+  const anOrder = async (userId: string) => ({
+    id: uuidv7(),
+    userId,
+    lines: [{ productId: await rows().product(), quantity: 2, unitPrice: { amountMinor: 500, currency: 'EUR' } }],
+    total: { amountMinor: 1000, currency: 'EUR' },
+  });
+
+  it('when the user does not exist, then create throws UserNotFoundError and stores nothing', async () => {
+    const repo = new PostgresOrderRepository(database.db);
+    const ghost = uuidv7();
+
+    await expect(repo.create(ctx, await anOrder(ghost))).rejects.toBeInstanceOf(UserNotFoundError);
+    expect(await repo.listForUser(ctx, undefined, { limit: 10 })).toEqual([]);
+  });
+
+  it('when a user with orders is deleted, then the database refuses (orders are kept)', async () => {
+    const user = await rows().user();
+    await new PostgresOrderRepository(database.db).create(ctx, await anOrder(user));
+
+    await expect(database.pool.query('DELETE FROM users WHERE id = $1', [user])).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('when a resolve holds a pending order, then a second run skips it instead of waiting', async () => {
+    const repo = new PostgresOrderRepository(database.db);
+    const user = await rows().user();
+    const [held, free] = [await repo.create(ctx, await anOrder(user)), await repo.create(ctx, await anOrder(user))];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+
+    const first = repo.resolveStalePending(ctx, { olderThanMs: 0, limit: 1 }, async (order) => {
+      await gate;
+      return markPaid(order, 'auth-first');
+    });
+    await untilOneRowIsLocked();
+    const second = await repo.resolveStalePending(ctx, { olderThanMs: 0, limit: 10 }, (order) => markPaid(order, 'auth-second'));
+    release();
+
+    expect(second.map((outcome) => outcome.orderId)).toEqual([free.id]);
+    expect((await first).map((outcome) => outcome.orderId)).toEqual([held.id]);
+  });
+
+  it.each([
+    ['an unknown status', `'shipped', 'EUR', 1, NULL, NULL`],
+    ['a negative total', `'pending', 'EUR', -1, NULL, NULL`],
+    ['a lower-case currency', `'pending', 'eur', 1, NULL, NULL`],
+    ['a paid order without authorization', `'paid', 'EUR', 1, NULL, NULL`],
+    ['a failed order without failure code', `'payment_failed', 'EUR', 1, NULL, NULL`],
+    ['a pending order with a failure code', `'pending', 'EUR', 1, NULL, 'card_declined'`],
+  ])('when an order row with %s is written around the domain, then the database refuses it', async (_, values) => {
+    const user = await rows().user();
+
+    const inserting = database.pool.query(`INSERT INTO orders (id, user_id, status, currency, total_amount, authorization_id, failure_code) VALUES ($1, $2, ${values})`, [uuidv7(), user]);
+
+    await expect(inserting).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it.each([
+    ['a quantity of 0', 0],
+    ['a quantity of 1001', 1001],
+  ])('when an order line with %s is written around the domain, then the database refuses it', async (_, quantity) => {
+    const order = await rows().order(await rows().user());
+
+    const inserting = database.pool.query('INSERT INTO order_lines (order_id, product_id, position, quantity, unit_price) VALUES ($1, $2, 1, $3, 1)', [
+      order,
+      await rows().product(),
+      quantity,
+    ]);
+
+    await expect(inserting).rejects.toMatchObject({ code: '23514' });
+  });
+});
+
+async function untilOneRowIsLocked(): Promise<void> {
+  for (;;) {
+    const { rows } = await database.pool.query<{ locked: boolean }>(
+      "SELECT exists(SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'orders' AND l.mode = 'RowShareLock') AS locked",
+    );
+    if (rows[0]?.locked) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,0 +1,192 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isOrderStatus, type NewOrder, type Order } from '../../domain/order/order.ts';
+import { OrderNotFoundError } from '../../domain/order/order.errors.ts';
+import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
+import type { Context } from '../../domain/shared/context.ts';
+import { UserNotFoundError } from '../../domain/user/user.errors.ts';
+import type { Database } from './database.ts';
+import type { OrderRow } from './orders.table.ts';
+import { translatePgError } from './pg-errors.ts';
+import { toSafeInteger } from './pg-int8.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+interface LineJson {
+  product_id: string;
+  quantity: number;
+  unit_price: string;
+}
+type OrderWithLines = OrderRow & { lines: LineJson[] };
+
+const FOREIGN_KEY_VIOLATION = '23503';
+const USER_FOREIGN_KEY = 'orders_user_id_fkey';
+
+/**
+ * Orders in `orders` and `order_lines`. Changes run in a transaction holding
+ * the order's row lock (`FOR UPDATE`); recovery claims rows with
+ * `FOR UPDATE SKIP LOCKED`, one transaction per order, so replicas share
+ * the stale orders without waiting on each other. Once a change has been
+ * decided it is saved even if the caller's signal fires meanwhile: the
+ * change may already have had effects outside (a voided authorization).
+ */
+export class PostgresOrderRepository implements OrderRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async create(ctx: Context, order: NewOrder): Promise<Order> {
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('orders')
+          .values({ id: order.id, user_id: order.userId, currency: order.total.currency, total_amount: order.total.amountMinor })
+          .returningAll()
+          .executeTakeFirstOrThrow({ signal: ctx.signal });
+        const lines = order.lines.map((line, position) => ({
+          order_id: order.id,
+          product_id: line.productId,
+          position,
+          quantity: line.quantity,
+          unit_price: line.unitPrice.amountMinor,
+        }));
+        await trx.insertInto('order_lines').values(lines).execute({ signal: ctx.signal });
+        return toDomain({ ...row, lines: lines.map((line) => ({ ...line, unit_price: String(line.unit_price) })) });
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error, USER_FOREIGN_KEY)) throw new UserNotFoundError(order.userId);
+      throw translatePgError(error);
+    }
+  }
+
+  async findById(ctx: Context, id: string): Promise<Order | undefined> {
+    try {
+      const row = await selectOrders(this.#db).where('orders.id', '=', id).executeTakeFirst({ signal: ctx.signal });
+      return row && toDomain(row);
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async listForUser(ctx: Context, userId: string | undefined, query: OrderListQuery): Promise<Order[]> {
+    let select = selectOrders(this.#db).orderBy('orders.id', 'desc').limit(query.limit);
+    if (userId !== undefined) select = select.where('orders.user_id', '=', userId);
+    if (query.beforeId !== undefined) select = select.where('orders.id', '<', query.beforeId);
+    if (query.status !== undefined) select = select.where('orders.status', '=', query.status);
+    try {
+      const rows = await select.execute({ signal: ctx.signal });
+      return rows.map(toDomain);
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async update(ctx: Context, id: string, change: OrderChange): Promise<Order> {
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const locked = await trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
+        if (!locked) throw new OrderNotFoundError(id);
+        return await apply(ctx, trx, locked, change);
+      });
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async resolveStalePending(ctx: Context, query: StalePendingQuery, resolve: OrderChange): Promise<StalePendingOutcome[]> {
+    const outcomes: StalePendingOutcome[] = [];
+    let afterId: string | undefined;
+    while (outcomes.length < query.limit) {
+      ctx.signal.throwIfAborted();
+      let claimed: string | undefined;
+      try {
+        const resolved = await this.#db.transaction().execute(async (trx) => {
+          let select = trx
+            .selectFrom('orders')
+            .selectAll()
+            .where('status', '=', 'pending')
+            .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${query.olderThanMs / 1000})`)
+            .orderBy('id')
+            .limit(1)
+            .forUpdate()
+            .skipLocked();
+          // Past the orders this run already tried, so one that failed is not taken again at once.
+          if (afterId !== undefined) select = select.where('id', '>', afterId);
+          const row = await select.executeTakeFirst({ signal: ctx.signal });
+          if (!row) return undefined;
+          claimed = row.id;
+          return await apply(ctx, trx, row, resolve);
+        });
+        if (!resolved) break;
+        outcomes.push({ orderId: resolved.id, order: resolved });
+        afterId = resolved.id;
+      } catch (error) {
+        if (claimed === undefined) throw translatePgError(error);
+        outcomes.push({ orderId: claimed, error: translatePgError(error) });
+        afterId = claimed;
+      }
+    }
+    return outcomes;
+  }
+}
+
+async function apply(ctx: Context, trx: Transaction<Database>, locked: OrderRow, change: OrderChange): Promise<Order> {
+  const lines = await trx
+    .selectFrom('order_lines')
+    .select(['product_id', 'quantity', 'unit_price'])
+    .where('order_id', '=', locked.id)
+    .orderBy('position')
+    .execute({ signal: ctx.signal });
+  const current = toDomain({ ...locked, lines });
+  const next = await change(current);
+  if (next === current) return current;
+  const saved = await trx
+    .updateTable('orders')
+    .set({
+      status: next.status,
+      authorization_id: next.authorizationId ?? null,
+      failure_code: next.failureCode ?? null,
+      version: current.version + 1,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toDomain({ ...saved, lines });
+}
+
+// Lines in the same statement (a correlated aggregate), never one query per order.
+const LINES = sql<LineJson[]>`coalesce((
+  SELECT json_agg(json_build_object('product_id', l.product_id, 'quantity', l.quantity, 'unit_price', l.unit_price::text) ORDER BY l.position)
+  FROM order_lines l WHERE l.order_id = orders.id), '[]'::json)`;
+
+function selectOrders(db: Executor) {
+  return db.selectFrom('orders').selectAll('orders').select(LINES.as('lines'));
+}
+
+function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint: violated } = error as { code?: unknown; constraint?: unknown };
+  return code === FOREIGN_KEY_VIOLATION && violated === constraint;
+}
+
+function toDomain(row: OrderWithLines): Order {
+  if (!isOrderStatus(row.status)) throw new Error(`orders.status holds ${row.status}, which is not an order status`);
+  const currency = row.currency;
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: row.status,
+    lines: row.lines.map((line) => ({
+      productId: line.product_id,
+      quantity: line.quantity,
+      unitPrice: { amountMinor: toSafeInteger(line.unit_price, 'order_lines.unit_price'), currency },
+    })),
+    total: { amountMinor: toSafeInteger(row.total_amount, 'orders.total_amount'), currency },
+    authorizationId: row.authorization_id ?? undefined,
+    failureCode: row.failure_code ?? undefined,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

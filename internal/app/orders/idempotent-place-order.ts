@@ -1,0 +1,137 @@
+import type { IdempotencyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency-store.ts';
+import { IdempotencyKeyReusedError, RequestInProgressError } from '../../domain/idempotency/idempotency.errors.ts';
+import type { Order } from '../../domain/order/order.ts';
+import { OrderStateConflictError } from '../../domain/order/order.errors.ts';
+import type { OrderRepository } from '../../domain/order/order-repository.ts';
+import type { Context } from '../../domain/shared/context.ts';
+import { DomainError, ValidationError } from '../../domain/shared/domain-error.ts';
+import { requirePrincipal } from '../access/access-policy.ts';
+import { detached } from '../shared/detached-context.ts';
+import type { PlaceOrder, PlaceOrderInput } from './place-order.use-case.ts';
+
+/** What a placement came to, for `render`. */
+export type PlacementOutcome =
+  | { readonly kind: 'placed'; readonly order: Order }
+  /** The order exists but its fate is not known yet; recovery settles it (answer e.g. 202 with the order). */
+  | { readonly kind: 'pending'; readonly order: Order }
+  /** A refusal after the order was created: declined (402), stock short (409), ... */
+  | { readonly kind: 'refused'; readonly error: DomainError };
+
+export interface IdempotentPlaceOrderInput {
+  /** The client's Idempotency-Key: 1 to 255 printable ASCII characters. */
+  readonly key: string;
+  /** `requestFingerprint(method, path, body)` of the request. */
+  readonly fingerprint: string;
+  readonly order: PlaceOrderInput;
+  /** Turns the outcome into the response to send, store and replay: the transport owns its HTTP shape. */
+  readonly render: (outcome: PlacementOutcome) => StoredResponse;
+}
+
+export interface IdempotentResponse extends StoredResponse {
+  /** True when this is the stored response of an earlier request. */
+  readonly replayed: boolean;
+}
+
+export interface IdempotentPlaceOrderOptions {
+  /** How long a key and its response are kept. Default 24 h. */
+  readonly ttlMs?: number | undefined;
+  /** What a request finding its key in progress is told to wait. Default 1 s. */
+  readonly retryAfterMs?: number | undefined;
+  /** Budget for bookkeeping after the placement (the caller may be gone). Default 5 s. */
+  readonly settleTimeoutMs?: number | undefined;
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+/**
+ * PlaceOrder behind an Idempotency-Key. A repeat with the same key and
+ * request gets the first response; another request under the key is refused
+ * (422); a repeat while the first still runs gets 409 with a retry hint.
+ * What is stored is decided by whether an order exists:
+ * - no order was created (invalid input, unknown products, the database
+ *   down before the insert): the key is abandoned, a retry runs afresh;
+ * - paid, or refused after creation (declined, stock short): stored, replayed;
+ * - failed for an unexpected reason or unavailability: the order decides:
+ *   paid → stored as placed; still pending → stored as pending (abandoning
+ *   would let a retry create a second order while the first may still be
+ *   paid); failed with everything undone → abandoned, a retry runs afresh;
+ *   its state unreadable → the key stays in progress until it expires.
+ */
+export class IdempotentPlaceOrder {
+  readonly #placeOrder: PlaceOrder;
+  readonly #orders: OrderRepository;
+  readonly #store: IdempotencyStore;
+  readonly #ttlMs: number;
+  readonly #retryAfterMs: number;
+  readonly #settleTimeoutMs: number;
+
+  constructor(placeOrder: PlaceOrder, orders: OrderRepository, store: IdempotencyStore, options: IdempotentPlaceOrderOptions = {}) {
+    this.#placeOrder = placeOrder;
+    this.#orders = orders;
+    this.#store = store;
+    this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+    this.#retryAfterMs = options.retryAfterMs ?? 1_000;
+    this.#settleTimeoutMs = options.settleTimeoutMs ?? 5_000;
+  }
+
+  /** @throws IdempotencyKeyReusedError, RequestInProgressError, ValidationError, and what PlaceOrder throws before its order exists */
+  async execute(ctx: Context, input: IdempotentPlaceOrderInput): Promise<IdempotentResponse> {
+    const principal = requirePrincipal(ctx);
+    if (typeof input.key !== 'string' || !KEY.test(input.key)) {
+      throw new ValidationError('the idempotency key is not valid', [{ pointer: '/header/idempotency-key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
+    }
+    if (!FINGERPRINT.test(input.fingerprint)) throw new Error('the fingerprint must be a SHA-256 in hex (see requestFingerprint)');
+    const ref: IdempotencyRef = { userId: principal.userId, key: input.key };
+    const begun = await this.#store.begin(ctx, { ...ref, fingerprint: input.fingerprint, ttlMs: this.#ttlMs });
+    if (begun.state === 'replay') return { status: begun.status, body: begun.body, replayed: true };
+    if (begun.state === 'mismatch') throw new IdempotencyKeyReusedError();
+    if (begun.state === 'in_progress') throw new RequestInProgressError(this.#retryAfterMs);
+
+    const response = input.render(await this.#place(ctx, ref, input.order));
+    await this.#bookkeep(ctx, 'storing the response of an idempotent request failed; the key stays in progress until it expires', (settling) =>
+      this.#store.complete(settling, ref, response),
+    );
+    return { ...response, replayed: false };
+  }
+
+  // The outcome to store, or the error to throw once the key was abandoned (or must stay in progress).
+  async #place(ctx: Context, ref: IdempotencyRef, input: PlaceOrderInput): Promise<PlacementOutcome> {
+    let created: Order | undefined;
+    try {
+      const order = await this.#placeOrder.execute(ctx, input, {
+        orderCreated: (order) => {
+          created = order;
+        },
+      });
+      return { kind: 'placed', order };
+    } catch (error) {
+      if (!created) {
+        await this.#abandon(ctx, ref);
+        throw error;
+      }
+      if (error instanceof DomainError && error.kind !== 'unavailable' && !(error instanceof OrderStateConflictError)) return { kind: 'refused', error };
+      const current = await this.#bookkeep(ctx, 'the order of a failed placement could not be read; its key stays in progress until it expires', (settling) =>
+        this.#orders.findById(settling, created!.id),
+      );
+      if (current?.status === 'paid') return { kind: 'placed', order: current };
+      if (current?.status === 'pending') return { kind: 'pending', order: current };
+      if (current) await this.#abandon(ctx, ref);
+      throw error;
+    }
+  }
+
+  async #abandon(ctx: Context, ref: IdempotencyRef): Promise<void> {
+    await this.#bookkeep(ctx, 'abandoning an idempotency key failed; it stays in progress until it expires', (settling) => this.#store.abandon(settling, ref));
+  }
+
+  // Bookkeeping never replaces the request's own outcome: a failure is logged and yields undefined.
+  async #bookkeep<T>(ctx: Context, failure: string, work: (settling: Context) => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work(detached(ctx, this.#settleTimeoutMs));
+    } catch (error) {
+      ctx.log.error({ err: error }, failure);
+      return undefined;
+    }
+  }
+}

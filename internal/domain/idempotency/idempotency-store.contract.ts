@@ -1,0 +1,122 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Context } from '../shared/context.ts';
+import type { IdempotencyRef, IdempotencyStore } from './idempotency-store.ts';
+
+export interface IdempotencyStoreFixture {
+  readonly store: IdempotencyStore;
+  /** A user keys may belong to (PostgreSQL checks the foreign key). */
+  readonly givenUser: () => Promise<string>;
+  readonly cleanup: () => void | Promise<void>;
+}
+
+function contractContext(): Context {
+  const quiet = () => undefined;
+  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
+}
+
+const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex');
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The behaviour every `IdempotencyStore` adapter must show. `setup` runs
+ * before each test and must hand out an empty store; `cleanup` runs after it.
+ */
+export function describeIdempotencyStoreContract(name: string, setup: () => IdempotencyStoreFixture | Promise<IdempotencyStoreFixture>): void {
+  describe(`IdempotencyStore contract: ${name}`, () => {
+    const ctx = contractContext();
+    let fixture: IdempotencyStoreFixture;
+    let store: IdempotencyStore;
+    let ref: IdempotencyRef;
+
+    beforeEach(async () => {
+      fixture = await setup();
+      store = fixture.store;
+      ref = { userId: await fixture.givenUser(), key: `key-${randomUUID()}` };
+    });
+
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    const begin = (print = fingerprint('body'), ttlMs = DAY, at: IdempotencyRef = ref) => store.begin(ctx, { ...at, fingerprint: print, ttlMs });
+
+    it('when a key is new, then begin claims it and a repeat finds it in progress', async () => {
+      expect(await begin()).toEqual({ state: 'new' });
+      expect(await begin()).toEqual({ state: 'in_progress' });
+    });
+
+    it('when a request completed, then a repeat gets its status and JSON body back', async () => {
+      const body = { id: 'o-1', lines: [{ quantity: 2, price: 2 ** 40 }], note: 'ünïcode ✓', nothing: null };
+      await begin();
+
+      await store.complete(ctx, ref, { status: 201, body });
+
+      expect(await begin()).toEqual({ state: 'replay', status: 201, body });
+    });
+
+    it('when another request uses the key, in progress or completed, then it is a mismatch', async () => {
+      await begin(fingerprint('first'));
+      const whileRunning = await begin(fingerprint('second'));
+      await store.complete(ctx, ref, { status: 402, body: { code: 'PAYMENT_DECLINED' } });
+
+      expect(whileRunning).toEqual({ state: 'mismatch' });
+      expect(await begin(fingerprint('second'))).toEqual({ state: 'mismatch' });
+    });
+
+    it('when a request is abandoned, then the key is new again, even for another request', async () => {
+      await begin(fingerprint('first'));
+
+      await store.abandon(ctx, ref);
+
+      expect(await begin(fingerprint('second'))).toEqual({ state: 'new' });
+    });
+
+    it('when a completed request is abandoned, then it is kept', async () => {
+      await begin();
+      await store.complete(ctx, ref, { status: 201, body: { ok: true } });
+
+      await store.abandon(ctx, ref);
+
+      expect(await begin()).toMatchObject({ state: 'replay', status: 201 });
+    });
+
+    it('when another user sends the same key, then it is a key of its own', async () => {
+      await begin();
+      const other = { userId: await fixture.givenUser(), key: ref.key };
+
+      expect(await begin(fingerprint('body'), DAY, other)).toEqual({ state: 'new' });
+    });
+
+    it('when a record has expired, then the key is new again and purgeExpired removes only expired records', async () => {
+      const fresh = { userId: ref.userId, key: `fresh-${randomUUID()}` };
+      await begin(fingerprint('old'), 100);
+      await store.complete(ctx, ref, { status: 201, body: {} });
+      const stale = { userId: ref.userId, key: `stale-${randomUUID()}` };
+      await begin(fingerprint('stale'), 100, stale);
+      await begin(fingerprint('fresh'), DAY, fresh);
+      await sleep(250);
+
+      expect(await begin(fingerprint('new'))).toEqual({ state: 'new' });
+      expect(await store.purgeExpired(ctx, 10)).toBe(1);
+      expect(await store.purgeExpired(ctx, 10)).toBe(0);
+      expect(await begin(fingerprint('fresh'), DAY, fresh)).toEqual({ state: 'in_progress' });
+    });
+
+    it('when more records expired than the limit, then purgeExpired removes only the limit', async () => {
+      for (let i = 0; i < 5; i += 1) await begin(fingerprint('x'), 50, { userId: ref.userId, key: `k-${i}` });
+      await sleep(150);
+
+      expect(await store.purgeExpired(ctx, 3)).toBe(3);
+      expect(await store.purgeExpired(ctx, 3)).toBe(2);
+    });
+
+    it('when 20 requests with one key begin at once, then exactly one owns it', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, () => begin()));
+
+      expect(results.filter((result) => result.state === 'new')).toHaveLength(1);
+      expect(results.filter((result) => result.state === 'in_progress')).toHaveLength(19);
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import { DomainError } from '../shared/domain-error.ts';
+
+/**
+ * The idempotency key was used before for a different request (another body,
+ * method or path). 422 as in the IETF Idempotency-Key draft: the request is
+ * well-formed but cannot be processed under this key.
+ */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly kind = 'unprocessable';
+
+  constructor() {
+    super('this idempotency key was already used for a different request; use a new key for a new request');
+  }
+}
+
+/** A request with this idempotency key is still running; repeat it after `details.retryAfterSeconds`. */
+export class RequestInProgressError extends DomainError {
+  readonly code = 'REQUEST_IN_PROGRESS';
+  readonly kind = 'conflict';
+  readonly details: { readonly retryAfterSeconds: number };
+
+  constructor(retryAfterMs: number) {
+    super('a request with this idempotency key is still being processed; repeat it shortly to get its result');
+    this.details = { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+  }
+}

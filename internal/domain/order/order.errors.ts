@@ -1,0 +1,93 @@
+import type { DeclineCode } from '../payment/payment-gateway.ts';
+import { DomainError } from '../shared/domain-error.ts';
+import type { OrderStatus } from './order.ts';
+
+/** No order has this id, or it belongs to someone else (answered the same way, so ids cannot be probed). */
+export class OrderNotFoundError extends DomainError {
+  readonly code = 'ORDER_NOT_FOUND';
+  readonly kind = 'not_found';
+
+  constructor(id: string) {
+    super(`order ${id} does not exist`);
+  }
+}
+
+/** The order's status does not allow the change (cancelling an unpaid order, paying a cancelled one). */
+export class OrderStateConflictError extends DomainError {
+  readonly code = 'ORDER_STATE_CONFLICT';
+  readonly kind = 'conflict';
+  readonly details: { readonly status: OrderStatus; readonly attempted: OrderStatus };
+
+  constructor(id: string, status: OrderStatus, attempted: OrderStatus) {
+    super(`order ${id} is ${status} and cannot become ${attempted}`);
+    this.details = { status, attempted };
+  }
+}
+
+/** One line the stock could not cover. */
+export interface ShortLine {
+  readonly productId: string;
+  readonly requested: number;
+  readonly available: number;
+}
+
+/** The stock does not cover every line; nothing was reserved. `details.lines` names every short line. */
+export class InsufficientStockError extends DomainError {
+  readonly code = 'INSUFFICIENT_STOCK';
+  readonly kind = 'conflict';
+  readonly details: { readonly lines: readonly ShortLine[] };
+
+  constructor(lines: readonly ShortLine[]) {
+    super(`not enough stock for ${lines.length} line(s) of the order`);
+    this.details = { lines: lines.map((line) => ({ ...line })) };
+  }
+}
+
+/** The gateway declined the card; nothing is held. */
+export class PaymentDeclinedError extends DomainError {
+  readonly code = 'PAYMENT_DECLINED';
+  readonly kind = 'payment_required';
+  readonly details: { readonly declineCode: DeclineCode };
+
+  constructor(declineCode: DeclineCode) {
+    super(`the payment was declined: ${declineCode}`);
+    this.details = { declineCode };
+  }
+}
+
+/** Products named by the order do not exist. */
+export class UnknownProductError extends DomainError {
+  readonly code = 'UNKNOWN_PRODUCT';
+  readonly kind = 'unprocessable';
+  readonly details: { readonly productIds: readonly string[] };
+
+  constructor(productIds: readonly string[]) {
+    super(`the order names ${productIds.length} product(s) that do not exist`);
+    this.details = { productIds: [...productIds] };
+  }
+}
+
+/** The products are priced in more than one currency; an order is paid in one. */
+export class MixedCurrenciesError extends DomainError {
+  readonly code = 'MIXED_CURRENCIES';
+  readonly kind = 'invalid';
+  readonly details: { readonly currencies: readonly string[] };
+
+  constructor(currencies: readonly string[]) {
+    super(`the products are priced in ${currencies.join(', ')}; place one order per currency`);
+    this.details = { currencies: [...currencies] };
+  }
+}
+
+/**
+ * The order's stock was already released (by recovery or a compensation), so
+ * it can no longer be reserved: whoever released it has settled the order.
+ */
+export class ReservationClosedError extends DomainError {
+  readonly code = 'RESERVATION_CLOSED';
+  readonly kind = 'conflict';
+
+  constructor(orderId: string) {
+    super(`the stock of order ${orderId} was released; it cannot be reserved again`);
+  }
+}

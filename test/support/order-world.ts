@@ -1,0 +1,75 @@
+import { v7 as uuidv7 } from 'uuid';
+import { InMemoryIdempotencyStore } from '../../internal/adapter/memory/in-memory-idempotency-store.ts';
+import { InMemoryOrderRepository } from '../../internal/adapter/memory/in-memory-order-repository.ts';
+import { InMemoryPaymentGateway } from '../../internal/adapter/memory/in-memory-payment-gateway.ts';
+import { InMemoryProductCatalog } from '../../internal/adapter/memory/in-memory-product-catalog.ts';
+import { InMemoryProductRepository } from '../../internal/adapter/memory/in-memory-product-repository.ts';
+import { InMemoryStockReservations } from '../../internal/adapter/memory/in-memory-stock-reservations.ts';
+import { PlaceOrder, type PlaceOrderInput } from '../../internal/app/orders/place-order.use-case.ts';
+import { newProduct, type Product } from '../../internal/domain/product/product.ts';
+import type { Context, ContextLogger } from '../../internal/domain/shared/context.ts';
+import { asAdmin, asCustomer, testContext } from './test-context.ts';
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly fields: object;
+  readonly message: string | undefined;
+}
+
+/** In-memory ports for the order use-cases, a clock that tests move, and the log lines they wrote. */
+export function orderWorld() {
+  let offsetMs = 0;
+  const now = () => new Date(Date.now() + offsetMs);
+  const logs: LogLine[] = [];
+  const line = (level: LogLine['level']) => (fields: object, message?: string) => void logs.push({ level, fields, message });
+  const log: ContextLogger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+  const products = new InMemoryProductRepository(now);
+  const orders = new InMemoryOrderRepository(now);
+  const reservations = new InMemoryStockReservations(products);
+  const catalog = new InMemoryProductCatalog(products);
+  const gateway = new InMemoryPaymentGateway();
+  const idempotency = new InMemoryIdempotencyStore(now);
+  const system: Context = { ...testContext(), log };
+
+  return {
+    products,
+    orders,
+    reservations,
+    catalog,
+    gateway,
+    idempotency,
+    logs,
+    system,
+    placeOrder: new PlaceOrder(orders, catalog, reservations, gateway, { newId: uuidv7 }),
+    /** Moves the clock the in-memory stores read forward. */
+    advance(ms: number): void {
+      offsetMs += ms;
+    },
+    customer(userId: string = uuidv7(), signal?: AbortSignal): Context {
+      return asCustomer(userId, { ...testContext(signal), log });
+    },
+    admin(): Context {
+      return asAdmin(undefined, { ...testContext(), log });
+    },
+    async product(overrides: { stock?: number; priceMinor?: number; currency?: string } = {}): Promise<Product> {
+      const id = uuidv7();
+      return products.create(
+        system,
+        newProduct(id, { sku: `SKU-${id}`, name: 'Mug', price: { amountMinor: overrides.priceMinor ?? 1250, currency: overrides.currency ?? 'EUR' }, stock: overrides.stock ?? 10 }),
+      );
+    },
+    async stockOf(id: string): Promise<number> {
+      return (await products.findById(system, id))?.stock ?? Number.NaN;
+    },
+    logged(level: LogLine['level']): string[] {
+      return logs.filter((entry) => entry.level === level).map((entry) => entry.message ?? '');
+    },
+  };
+}
+
+export type OrderWorld = ReturnType<typeof orderWorld>;
+
+/** An order input of `quantity` of each product, paid with `cardToken`. */
+export function orderOf(products: readonly Product[], cardToken = 'tok_approved', quantity = 1): PlaceOrderInput {
+  return { lines: products.map((product) => ({ productId: product.id, quantity })), cardToken };
+}
