@@ -2,6 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { v7 as uuidv7 } from 'uuid';
 import type { Redis } from 'ioredis';
+import { CachedStockReservations } from '../../internal/adapter/cache/cached-stock-reservations.ts';
+import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
+import { PostgresOrderRepository } from '../../internal/adapter/postgres/postgres-order-repository.ts';
+import { PostgresProductCatalog } from '../../internal/adapter/postgres/postgres-product-catalog.ts';
+import { PostgresStockReservations } from '../../internal/adapter/postgres/postgres-stock-reservations.ts';
+import { CancelOrder } from '../../internal/app/orders/cancel-order.use-case.ts';
+import { GetOrder } from '../../internal/app/orders/get-order.use-case.ts';
+import { IdempotentPlaceOrder } from '../../internal/app/orders/idempotent-place-order.ts';
+import { ListOrders } from '../../internal/app/orders/list-orders.use-case.ts';
+import { PlaceOrder } from '../../internal/app/orders/place-order.use-case.ts';
+import { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
+import { PeriodicTask } from '../../internal/platform/lifecycle/periodic-task.ts';
+import { openPaymentGateway } from '../shared/payment-gateway.ts';
 import { CachedProductRepository } from '../../internal/adapter/cache/cached-product-repository.ts';
 import { CachedUserRepository } from '../../internal/adapter/cache/cached-user-repository.ts';
 import { deserializeEntity, serializeEntity } from '../../internal/adapter/cache/entity-codec.ts';
@@ -70,6 +83,10 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db);
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
+    const payments = await openPaymentGateway(config, logger, redis);
+    const orderRepository = new PostgresOrderRepository(database.db);
+    const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
+    const recovery = new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
@@ -112,6 +129,17 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         listProducts: new ListProducts(products),
         updateProduct: new UpdateProduct(products),
       },
+      orders: {
+        placeOrder: new IdempotentPlaceOrder(
+          new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, { newId: uuidv7 }),
+          orderRepository,
+          new PostgresIdempotencyStore(database.db),
+          { ttlMs: config.orders.idempotencyTtlMs },
+        ),
+        getOrder: new GetOrder(orderRepository),
+        listOrders: new ListOrders(orderRepository),
+        cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway),
+      },
       checkReadiness: new CheckReadiness(
         [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
         config.database.readyTimeoutMs,
@@ -121,6 +149,13 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     });
 
     const http = await startHttpServer(app, config.http);
+    // Orders left pending by a crash are settled at start and then periodically.
+    const recoveryLoop = new PeriodicTask(async () => {
+      const ctx = { traceId: `recovery-${Date.now()}`, signal: AbortSignal.timeout(60_000), log: logger };
+      const report = await recovery.execute(ctx).catch((error: unknown) => logger.error({ err: error }, 'order recovery failed'));
+      if (report && report.resolved.length + report.failed.length > 0) logger.info({ resolved: report.resolved, failed: report.failed.length }, 'pending orders recovered');
+    }, Math.max(1_000, Math.floor(config.orders.recoverAfterMs / 2)));
+    recoveryLoop.start();
 
     // Readiness already answers 503 once shutdown starts; the drain delay
     // gives load balancers time to notice before the listener closes.
@@ -129,6 +164,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       const { forced } = await http.stop(config.shutdown.graceMs);
       if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
     });
+    shutdown.add('order recovery', () => recoveryLoop.stop());
+    shutdown.add('payment gateway', () => payments.close());
     shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));
     shutdown.add('redis', async () => {
       if (redis?.status === 'ready') await redis.quit();

@@ -47,6 +47,17 @@ export interface AppConfig {
   };
   embeddedDb: { dataDir: string; port: number };
   redis: { url: string; keyPrefix: string; commandTimeoutMs: number };
+  payment: {
+    gatewayUrl: string;
+    attemptTimeoutMs: number;
+    maxAttempts: number;
+    maxRetryTimeMs: number;
+    breakerResetMs: number;
+    maxConcurrent: number;
+    maxQueued: number;
+    requestsPerSecond: number;
+  };
+  orders: { idempotencyTtlMs: number; recoverAfterMs: number };
 }
 
 /** Formats beyond convict's built-ins; registered once by `loadConfig`. */
@@ -202,6 +213,40 @@ export const configSchema: Schema<AppConfig> = {
       format: 'nat',
       default: 300_000,
       env: 'CACHE_STALE_WINDOW_MS',
+    },
+  },
+  payment: {
+    gatewayUrl: {
+      doc: 'Base URL of the payment gateway; empty starts the sandbox gateway beside the service (embedded mode).',
+      format: String,
+      default: '',
+      env: 'PAYMENT_GATEWAY_URL',
+    },
+    attemptTimeoutMs: { doc: 'Timeout of one call to the gateway.', format: 'positive-int', default: 2_000, env: 'PAYMENT_ATTEMPT_TIMEOUT_MS' },
+    maxAttempts: { doc: 'Attempts per gateway call, retries included (retryable failures only).', format: 'positive-int', default: 3, env: 'PAYMENT_MAX_ATTEMPTS' },
+    maxRetryTimeMs: { doc: 'Total time a gateway call may take with its retries.', format: 'positive-int', default: 5_000, env: 'PAYMENT_MAX_RETRY_TIME_MS' },
+    breakerResetMs: { doc: 'How long the circuit stays open before a probe.', format: 'positive-int', default: 5_000, env: 'PAYMENT_BREAKER_RESET_MS' },
+    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead).', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
+    maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
+    requestsPerSecond: {
+      doc: 'Rate limit towards the gateway (shared by all replicas through Redis when configured).',
+      format: 'positive-int',
+      default: 200,
+      env: 'PAYMENT_REQUESTS_PER_SECOND',
+    },
+  },
+  orders: {
+    idempotencyTtlMs: {
+      doc: 'How long an Idempotency-Key of POST /v1/orders is remembered.',
+      format: 'positive-int',
+      default: 24 * 3_600_000,
+      env: 'ORDER_IDEMPOTENCY_TTL_MS',
+    },
+    recoverAfterMs: {
+      doc: 'An order still pending after this long is resolved by the recovery routine.',
+      format: 'positive-int',
+      default: 30_000,
+      env: 'ORDER_RECOVER_AFTER_MS',
     },
   },
   shutdown: {

@@ -211,6 +211,86 @@ export interface paths {
         patch: operations["updateProduct"];
         trace?: never;
     };
+    "/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List orders
+         * @description The caller's own orders, newest first, one page at a time (keyset pagination). Admins see
+         *     every order and may filter by `user_id` and `status`.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        /**
+         * Place an order
+         * @description Reserves the stock and authorizes the payment concurrently; the order is `paid` when both
+         *     succeed. When one fails the other is undone: stock released, authorization voided.
+         *     Requires `Idempotency-Key`: a repeat with the same key and body returns the first response
+         *     (status and body); the same key with another body is 422 `IDEMPOTENCY_KEY_REUSED`; a repeat
+         *     while the first is still running is 409 `REQUEST_IN_PROGRESS` with `Retry-After`.
+         *     Unknown products are 422 `UNKNOWN_PRODUCT`; short stock is 409 `INSUFFICIENT_STOCK` naming
+         *     the lines (`lines`: product_id, requested, available); a declined card is 402 `PAYMENT_DECLINED` with `decline_code`;
+         *     an unavailable gateway is 503 `PAYMENT_UNAVAILABLE` with `Retry-After`, and nothing stays
+         *     reserved.
+         */
+        post: operations["placeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Your own order (admins any); another user's order answers 404 `ORDER_NOT_FOUND`.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a paid order
+         * @description Voids (or refunds) the payment once and returns the stock. Cancelling an order that is not
+         *     `paid` is 409 `ORDER_STATE_CONFLICT`.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -258,6 +338,45 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        OrderStatus: "pending" | "paid" | "payment_failed" | "rejected" | "cancelled";
+        PlaceOrderRequest: {
+            lines: {
+                /** Format: uuid */
+                product_id: string;
+                quantity: number;
+            }[];
+            payment: {
+                /** @description A token from the payment provider; card numbers never reach this service. */
+                card_token: string;
+            };
+        };
+        OrderLine: {
+            /** Format: uuid */
+            product_id: string;
+            quantity: number;
+            unit_price: components["schemas"]["Money"];
+        };
+        Order: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            user_id: string;
+            status: components["schemas"]["OrderStatus"];
+            lines: components["schemas"]["OrderLine"][];
+            total: components["schemas"]["Money"];
+            authorization_id: string | null;
+            /** @description Why a failed order failed (a decline code, `payment_unavailable`, `insufficient_stock`). */
+            failure_code: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        OrderPage: {
+            items: components["schemas"]["Order"][];
+            next_cursor: string | null;
+        };
         /** @description 12 to 128 characters; not the email address. */
         Password: string;
         RegisterRequest: {
@@ -413,6 +532,29 @@ export interface components {
         };
     };
     responses: {
+        /** @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why. */
+        PaymentRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request is well-formed but cannot be carried out: `UNKNOWN_PRODUCT` (with
+         *     `product_ids`), `IDEMPOTENCY_KEY_REUSED`.
+         */
+        Unprocessable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description No valid bearer token: `AUTHENTICATION_REQUIRED` when none was sent, `INVALID_TOKEN` when
          *     it is malformed, expired or revoked, `INVALID_CREDENTIALS` for a failed sign-in.
@@ -568,6 +710,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The order's id. */
+        OrderId: string;
         /** @description The product's id. */
         ProductId: string;
         /** @description Maximum number of items in the page. */
@@ -1125,6 +1269,176 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Admins only; the orders of this user. */
+                user_id?: string;
+                status?: components["schemas"]["OrderStatus"];
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    placeOrder: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+                /** @description A unique key per order attempt, reused only to retry that attempt. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [
+                 *         {
+                 *           "product_id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                 *           "quantity": 2
+                 *         }
+                 *       ],
+                 *       "payment": {
+                 *         "card_token": "tok_approved"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlaceOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order was paid. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description The order exists but its payment outcome is not known yet; it is settled shortly (read it at `Location`). */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The order's id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The order's id. */
+                id: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -8,6 +8,7 @@ import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
 import { authentication, type TokenAuthenticator } from './authentication.ts';
 import { errorHandler } from './error-handler.ts';
 import { healthRouter } from './health/health.routes.ts';
+import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
 import { productsRouter, type ProductUseCases } from './products/products.routes.ts';
 import { rateLimiter } from './rate-limit.ts';
 import { requestContext } from './request-context.ts';
@@ -37,6 +38,7 @@ export interface AppDeps {
   readonly auth: AuthUseCases;
   readonly users: UserUseCases;
   readonly products: ProductUseCases;
+  readonly orders: OrderUseCases;
   readonly checkReadiness: CheckReadiness;
   /** While true, responses ask clients to close kept-alive connections. */
   readonly isShuttingDown: () => boolean;
@@ -99,6 +101,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(authRouter(deps.auth));
   app.use(usersRouter(deps.users));
   app.use(productsRouter(deps.products));
+  app.use(ordersRouter(deps.orders));
 
   app.use(errorHandler());
   return app;

@@ -21,7 +21,7 @@ function securityFailure(error: unknown, authError: DomainError | undefined): Do
   return authError ?? new AuthenticationRequiredError();
 }
 
-function toProblem(error: unknown): ProblemInit {
+export function toProblem(error: unknown): ProblemInit {
   if (error instanceof DomainError) return fromDomainError(error);
   if (error instanceof DeadlineExceededError || error instanceof ClientClosedError || isAbortOf(error)) {
     return { status: 503, code: 'DEADLINE_EXCEEDED', title: 'The request ran out of time', detail: 'Try again later.', headers: { 'Retry-After': '1' } };
@@ -47,7 +47,8 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
 function fromDomainError(error: DomainError): ProblemInit {
   const { status, title } = STATUS_BY_KIND[error.kind];
   const errors = error instanceof ValidationError ? error.issues : undefined;
-  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), headers: headersFor(error) };
+  const details = detailsOf(error);
+  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...(details ? { extensions: details } : {}), headers: headersFor(error) };
 }
 
 interface HttpLikeError {
@@ -119,7 +120,34 @@ function recordForAccessLog(res: Response, error: unknown): void {
 }
 
 function headersFor(error: DomainError): Record<string, string> {
+  const retryAfterSeconds = retryAfterOf(error);
+  if (retryAfterSeconds !== undefined) return { 'Retry-After': String(retryAfterSeconds) };
   if (error.kind === 'unavailable') return { 'Retry-After': '1' };
   if (error.kind === 'unauthorized') return { 'WWW-Authenticate': error.code === 'INVALID_TOKEN' ? 'Bearer error="invalid_token"' : 'Bearer' };
   return {};
+}
+
+// Errors that say when to come back: a gateway's Retry-After, a request in progress.
+function retryAfterOf(error: DomainError): number | undefined {
+  const { retryAfterMs, details } = error as DomainError & { retryAfterMs?: unknown; details?: { retryAfterSeconds?: unknown } };
+  if (typeof retryAfterMs === 'number') return Math.max(1, Math.ceil(retryAfterMs / 1000));
+  if (typeof details?.retryAfterSeconds === 'number') return details.retryAfterSeconds;
+  return undefined;
+}
+
+/** A domain error's `details`, as snake_case problem extension members. */
+function detailsOf(error: DomainError): Record<string, unknown> | undefined {
+  const details = (error as DomainError & { details?: unknown }).details;
+  if (typeof details !== 'object' || details === null) return undefined;
+  const members = snakeCase(details) as Record<string, unknown>;
+  // A detail must not overwrite a member of the problem itself (e.g. an order's `status`).
+  return Object.fromEntries(Object.entries(members).map(([key, value]) => [PROBLEM_MEMBERS.has(key) ? `resource_${key}` : key, value]));
+}
+
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'trace_id', 'errors']);
+
+function snakeCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCase);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeCase(inner)]));
 }

@@ -12,28 +12,31 @@ export interface ProblemInit {
   readonly title: string;
   readonly detail?: string;
   readonly errors?: readonly FieldError[];
+  /** Extension members (RFC 9457 §3.2), e.g. the lines that are short of stock. */
+  readonly extensions?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
 }
 
 const TYPE_BASE = 'https://ordersvc.dev/problems/';
 
+/** The RFC 9457 problem document for a request. */
+export function problemBody(req: Request, problem: ProblemInit): Record<string, unknown> {
+  return {
+    ...problem.extensions,
+    type: TYPE_BASE + problem.code.toLowerCase().replaceAll('_', '-'),
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    ...(problem.detail === undefined ? {} : { detail: problem.detail }),
+    instance: req.originalUrl.split('?')[0],
+    trace_id: req.traceId,
+    ...(problem.errors && problem.errors.length > 0 ? { errors: problem.errors } : {}),
+  };
+}
+
 /** Writes an RFC 9457 problem document. */
 export function sendProblem(req: Request, res: Response, problem: ProblemInit): void {
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
-  res
-    .status(problem.status)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: TYPE_BASE + problem.code.toLowerCase().replaceAll('_', '-'),
-        title: problem.title,
-        status: problem.status,
-        code: problem.code,
-        ...(problem.detail === undefined ? {} : { detail: problem.detail }),
-        instance: req.originalUrl.split('?')[0],
-        trace_id: req.traceId,
-        ...(problem.errors && problem.errors.length > 0 ? { errors: problem.errors } : {}),
-      }),
-    );
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problemBody(req, problem)));
 }

@@ -82,6 +82,8 @@ interface Fixtures {
   /** A customer created by the admin (it has no password, so it cannot sign in). */
   readonly user: { readonly id: string; readonly etag: string };
   readonly product: { readonly id: string; readonly etag: string };
+  /** A paid order of the admin's (the admin places orders for themselves like anyone). */
+  readonly order: { readonly id: string };
   /** A registered customer who can sign in. */
   readonly account: { readonly email: string; readonly password: string };
 }
@@ -110,6 +112,13 @@ const PROTECTED_REQUESTS: Record<string, RequestBuilder> = {
   getCurrentUser: () => ({}),
   createProduct: () => ({ body: { sku: `ACC-${unique()}`, name: 'Enamel mug', price: { amount: 1250, currency: 'EUR' }, stock: 10 } }),
   updateProduct: ({ product }) => ({ path: { id: product.id }, headers: { 'if-match': product.etag }, body: { stock: 11 } }),
+  placeOrder: ({ product }) => ({
+    headers: { 'idempotency-key': `access-${unique()}` },
+    body: { lines: [{ product_id: product.id, quantity: 1 }], payment: { card_token: 'tok_approved' } },
+  }),
+  listOrders: () => ({ query: { limit: '5' } }),
+  getOrder: ({ order }) => ({ path: { id: order.id } }),
+  cancelOrder: ({ order }) => ({ path: { id: order.id } }),
 };
 
 /** One entry per public operation (`security: []`). */
@@ -218,9 +227,16 @@ async function createFixtures(): Promise<Fixtures> {
     body: { sku: `FIX-${unique()}`, name: 'Fixture product', price: { amount: 500, currency: 'EUR' }, stock: 5 },
   });
   expect(product.response.status).toBe(201);
+  const order = await api.POST('/v1/orders', {
+    params: { header: { 'Idempotency-Key': `fixture-${unique()}` } },
+    body: { lines: [{ product_id: product.data!.id, quantity: 1 }], payment: { card_token: 'tok_approved' } },
+  });
+  expect(order.response.status).toBe(201);
+  const current = await api.GET('/v1/products/{id}', { params: { path: { id: product.data!.id } } });
   return {
     user: { id: user.data!.id, etag: user.response.headers.get('etag')! },
-    product: { id: product.data!.id, etag: product.response.headers.get('etag')! },
+    product: { id: product.data!.id, etag: current.response.headers.get('etag')! },
+    order: { id: order.data!.id },
     account: await registerAccount(app),
   };
 }

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import { HttpPaymentGateway } from '../../internal/adapter/payment/http-payment-gateway.ts';
+import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
+import type { Logger } from '../../internal/platform/logger/logger.ts';
+import { startPaymentSandbox } from '../../internal/sandbox/payment-gateway/start-sandbox.ts';
+
+export interface OpenedPaymentGateway {
+  readonly gateway: HttpPaymentGateway;
+  /** Set when the sandbox runs beside the service (embedded mode). */
+  readonly sandboxUrl: string | undefined;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * The HTTP payment gateway at PAYMENT_GATEWAY_URL, or the sandbox gateway
+ * started beside the service when none is configured: the same adapter and
+ * resilience either way, over real HTTP.
+ */
+export async function openPaymentGateway(config: AppConfig, logger: Logger, redis: Redis | undefined): Promise<OpenedPaymentGateway> {
+  const sandbox = config.payment.gatewayUrl === '' ? await startPaymentSandbox({ port: 0 }) : undefined;
+  if (sandbox) logger.info({ url: sandbox.url }, 'sandbox payment gateway started (PAYMENT_GATEWAY_URL is empty)');
+  const gateway = new HttpPaymentGateway({
+    baseUrl: sandbox?.url ?? config.payment.gatewayUrl,
+    log: logger,
+    attemptTimeoutMs: config.payment.attemptTimeoutMs,
+    retry: { maxAttempts: config.payment.maxAttempts, maxRetryTimeMs: config.payment.maxRetryTimeMs },
+    breaker: { resetTimeoutMs: config.payment.breakerResetMs },
+    bulkhead: { maxConcurrent: config.payment.maxConcurrent, maxQueue: config.payment.maxQueued },
+    rateLimit: { maxRequests: config.payment.requestsPerSecond, intervalMs: 1_000, ...(redis ? { redis, id: `${config.redis.keyPrefix}payment-gateway` } : {}) },
+  });
+  return {
+    gateway,
+    sandboxUrl: sandbox?.url,
+    close: async () => {
+      await gateway.close();
+      await sandbox?.stop();
+    },
+  };
+}
