@@ -2,6 +2,13 @@ import { DependencyUnavailableError } from '../../domain/shared/domain-error.ts'
 
 /** SQLSTATE codes this service reacts to. */
 export const UNIQUE_VIOLATION = '23505';
+export const FOREIGN_KEY_VIOLATION = '23503';
+
+export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint: violated } = error as { code?: unknown; constraint?: unknown };
+  return code === FOREIGN_KEY_VIOLATION && violated === constraint;
+}
 
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -5,7 +5,7 @@ import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { ANY_VERSION, StaleVersionError } from '../../domain/shared/version.ts';
 import { changeUser, newUser } from '../../domain/user/user.ts';
-import { EmailTakenError } from '../../domain/user/user.errors.ts';
+import { EmailTakenError, UserHasOrdersError } from '../../domain/user/user.errors.ts';
 import { describeUserRepositoryContract } from '../../domain/user/user-repository.contract.ts';
 import type { Database } from './database.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
@@ -38,6 +38,14 @@ describe('PostgresUserRepository', () => {
   });
 
   afterEach(emptyTables);
+
+  it('when a user with orders is deleted, then it is UserHasOrdersError and the user stays', async () => {
+    const user = await repo.create(ctx, newUser(uuidv7(), { name: 'Buyer', email: 'buyer@example.com' }));
+    await sql`INSERT INTO orders (id, user_id, status, currency, total_amount) VALUES (${uuidv7()}, ${user.id}, 'pending', 'EUR', 100)`.execute(database.db);
+
+    await expect(repo.delete(ctx, user.id, ANY_VERSION)).rejects.toBeInstanceOf(UserHasOrdersError);
+    expect(await repo.findById(ctx, user.id)).toBeDefined();
+  });
 
   it('when a page of users with roles is listed, then the users and their roles come from one statement', async () => {
     for (let i = 0; i < 20; i += 1) {

@@ -2,16 +2,18 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Context } from '../../domain/shared/context.ts';
 import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
 import { sameRoles, type NewUser, type Role, type User } from '../../domain/user/user.ts';
-import { EmailTakenError, UserNotFoundError } from '../../domain/user/user.errors.ts';
+import { EmailTakenError, UserHasOrdersError, UserNotFoundError } from '../../domain/user/user.errors.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
 import type { Database } from './database.ts';
-import { isUniqueViolation, translatePgError } from './pg-errors.ts';
+import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import type { UserRow } from './users.table.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 type UserWithRoles = UserRow & { roles: string[] };
 
 const EMAIL_INDEX = 'users_email_lower_key';
+// Orders keep their owner (ON DELETE RESTRICT).
+const ORDERS_USER_FK = 'orders_user_id_fkey';
 
 export class PostgresUserRepository implements UserRepository {
   readonly #db: Kysely<Database>;
@@ -94,6 +96,7 @@ export class PostgresUserRepository implements UserRepository {
     try {
       outcome = await this.#deleteIfVersion(ctx, id, expected);
     } catch (error) {
+      if (isForeignKeyViolation(error, ORDERS_USER_FK)) throw new UserHasOrdersError(id, { cause: error });
       throw translatePgError(error);
     }
     if (outcome === 'stale') throw new StaleVersionError('user');

@@ -19,3 +19,13 @@ export class EmailTakenError extends DomainError {
     super(`the email ${email} is already used by another user`, options);
   }
 }
+
+/** The user has orders, which are financial records and keep their owner. */
+export class UserHasOrdersError extends DomainError {
+  readonly code = 'USER_HAS_ORDERS';
+  readonly kind = 'conflict';
+
+  constructor(id: string, options?: ErrorOptions) {
+    super(`user ${id} has orders and cannot be deleted`, options);
+  }
+}

@@ -54,7 +54,8 @@ export interface paths {
         post?: never;
         /**
          * Delete a user
-         * @description Admin only (403 `FORBIDDEN` for customers). Ends the user's sessions.
+         * @description Admin only (403 `FORBIDDEN` for customers). Ends the user's sessions. A user who has orders
+         *     cannot be deleted (409 `USER_HAS_ORDERS`): orders are financial records.
          *     Deletes a user. When `If-Match` is sent, the user is only deleted if it still has that
          *     `ETag`; otherwise the server answers 412 (`PRECONDITION_FAILED`).
          *     Answers 404 (`USER_NOT_FOUND`) when there is no such user.
@@ -912,6 +913,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
