@@ -6,8 +6,7 @@ import type { Context } from '../../domain/shared/context.ts';
 import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
 import type { Database } from './database.ts';
 import { isUniqueViolation, translatePgError } from './pg-errors.ts';
-import { toSafeInteger } from './pg-int8.ts';
-import type { ProductRow } from './products.table.ts';
+import { productFromRow } from './product-row.ts';
 
 const SKU_INDEX = 'products_sku_upper_key';
 
@@ -33,7 +32,7 @@ export class PostgresProductRepository implements ProductRepository {
         })
         .returningAll()
         .executeTakeFirstOrThrow({ signal: ctx.signal });
-      return toDomain(row);
+      return productFromRow(row);
     } catch (error) {
       if (isUniqueViolation(error, SKU_INDEX)) throw new SkuTakenError(product.sku, { cause: error });
       throw translatePgError(error);
@@ -43,7 +42,7 @@ export class PostgresProductRepository implements ProductRepository {
   async findById(ctx: Context, id: string): Promise<Product | undefined> {
     try {
       const row = await this.#db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst({ signal: ctx.signal });
-      return row && toDomain(row);
+      return row && productFromRow(row);
     } catch (error) {
       throw translatePgError(error);
     }
@@ -59,7 +58,7 @@ export class PostgresProductRepository implements ProductRepository {
     }
     try {
       const rows = await select.execute({ signal: ctx.signal });
-      return rows.map(toDomain);
+      return rows.map(productFromRow);
     } catch (error) {
       throw translatePgError(error);
     }
@@ -73,7 +72,7 @@ export class PostgresProductRepository implements ProductRepository {
         // returns the row as the other transaction committed it.
         const locked = await trx.selectFrom('products').selectAll().where('id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
         if (!locked) throw new ProductNotFoundError(id);
-        const current = toDomain(locked);
+        const current = productFromRow(locked);
         if (!versionMatches(expected, current.version)) throw new StaleVersionError('product');
         const next = change(current);
         if (next === current) return current;
@@ -94,7 +93,7 @@ export class PostgresProductRepository implements ProductRepository {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow();
-        return toDomain(saved);
+        return productFromRow(saved);
       });
     } catch (error) {
       if (isUniqueViolation(error, SKU_INDEX)) throw new SkuTakenError(sku, { cause: error });
@@ -108,16 +107,3 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
 
-function toDomain(row: ProductRow): Product {
-  return {
-    id: row.id,
-    sku: row.sku,
-    name: row.name,
-    description: row.description,
-    price: { amountMinor: toSafeInteger(row.price_amount, 'products.price_amount'), currency: row.currency },
-    stock: row.stock,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
