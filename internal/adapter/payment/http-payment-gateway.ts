@@ -165,11 +165,11 @@ export class HttpPaymentGateway implements PaymentGateway {
    * @throws the caller's `ctx.signal.reason` once it aborts
    */
   async #call(ctx: Context, operation: GatewayOperation, request: GatewayRequest): Promise<GatewayResponse> {
-    if (this.#closed) throw new PaymentUnavailableError('the gateway client is shut down');
+    if (this.#closed) throw new PaymentUnavailableError('the gateway client is shut down', { notSent: true });
     ctx.signal.throwIfAborted();
     // Fail fast before queueing in the bulkhead: an open breaker needs no slot.
     const open = this.#breaker.rejection();
-    if (open) throw new PaymentUnavailableError('circuit open', { cause: open, retryAfterMs: open.retryAfterMs });
+    if (open) throw new PaymentUnavailableError('circuit open', { cause: open, retryAfterMs: open.retryAfterMs, notSent: true });
     try {
       return await this.#bulkhead.run(() => this.#breaker.execute(() => this.#withRetries(ctx, operation, request)), ctx.signal);
     } catch (error) {
@@ -232,10 +232,10 @@ export class HttpPaymentGateway implements PaymentGateway {
   #toCallerError(ctx: Context, operation: GatewayOperation, error: unknown): unknown {
     if (error instanceof CallerGaveUpError) return error.reason;
     if (ctx.signal.aborted && error === ctx.signal.reason) return error;
-    if (error instanceof CircuitOpenError) return new PaymentUnavailableError('circuit open', { cause: error, retryAfterMs: error.retryAfterMs });
+    if (error instanceof CircuitOpenError) return new PaymentUnavailableError('circuit open', { cause: error, retryAfterMs: error.retryAfterMs, notSent: true });
     if (error instanceof BulkheadRejectedError) {
       this.#emit('onBulkheadReject', { operation, running: error.running, queued: error.queued });
-      return new PaymentUnavailableError('bulkhead full', { cause: error });
+      return new PaymentUnavailableError('bulkhead full', { cause: error, notSent: true });
     }
     if (error instanceof GatewayBusyError) {
       const reason = error.status === 429 ? 'rate limited by the gateway' : `the gateway answered ${error.status}`;

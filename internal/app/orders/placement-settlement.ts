@@ -1,3 +1,4 @@
+import { PaymentUnavailableError } from '../../domain/payment/payment.errors.ts';
 import type { AuthorizationResult, PaymentGateway } from '../../domain/payment/payment-gateway.ts';
 import { markPaid, markPaymentFailed, markRejected, type Order } from '../../domain/order/order.ts';
 import { InsufficientStockError, PaymentDeclinedError } from '../../domain/order/order.errors.ts';
@@ -73,6 +74,8 @@ export class PlacementSettlement {
         ? { kind: 'held', authorizationId: result.authorizationId, captured: false }
         : { kind: 'declined', authorizationId: result.authorizationId, declineCode: result.declineCode };
     }
+    // Never sent (breaker open, bulkhead full): nothing to look up, and the lookup would fail the same way.
+    if (authorization.reason instanceof PaymentUnavailableError && authorization.reason.notSent) return { kind: 'none' };
     try {
       return paymentFrom(await this.#gateway.findByIdempotencyKey(ctx, order.id));
     } catch (error) {

@@ -6,9 +6,15 @@ export class PaymentUnavailableError extends DomainError {
   readonly kind = 'unavailable';
   /** When the caller may try again, if the gateway said so. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * True when the request provably never reached the gateway (breaker open,
+   * bulkhead full, refused with 429), so nothing can have been authorized.
+   */
+  readonly notSent: boolean;
 
-  constructor(reason: string, options?: ErrorOptions & { retryAfterMs?: number }) {
+  constructor(reason: string, options?: ErrorOptions & { retryAfterMs?: number | undefined; notSent?: boolean }) {
     super(`the payment gateway is unavailable: ${reason}`, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.notSent = options?.notSent ?? false;
   }
 }

@@ -275,12 +275,8 @@ describe('the circuit breaker', () => {
     expect((await world.gateway.stats()).by_status.approved).toBe(paid);
   });
 
-  // KNOWN BUG (see the report): with the breaker open the authorization is never sent, so the
-  // outcome is known, yet the order is answered 202 `pending` and its stock stays reserved until
-  // recovery settles it (ORDER_RECOVER_AFTER_MS later, and only once the breaker has closed).
-  // The contract says 503 PAYMENT_UNAVAILABLE with Retry-After, "and nothing stays reserved".
-  // Remove `.fails` once fixed.
-  it.fails('when the breaker is open, then an order is refused with 503 PAYMENT_UNAVAILABLE and Retry-After and holds no stock', async () => {
+  // With the breaker open the authorization is never sent, so the outcome is known at once.
+  it('when the breaker is open, then an order is refused with 503 PAYMENT_UNAVAILABLE and Retry-After and holds no stock', async () => {
     const stock = 100;
     const product = await createProduct(admin, { stock });
     try {
