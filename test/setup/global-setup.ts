@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -48,13 +48,29 @@ async function provideRedis(project: TestProject): Promise<() => Promise<void>> 
   return () => server.stop();
 }
 
+const TEST_FOLDER_PREFIX = 'ordersvc-test-';
+
+// A run that was killed (Ctrl-C twice, a CI timeout) could not stop its
+// PostgreSQL; the next run stops and removes what such runs left behind.
+async function sweepOrphans(): Promise<void> {
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith(TEST_FOLDER_PREFIX)) continue;
+    const folder = join(tmpdir(), entry);
+    // A folder this young may belong to a run that is still starting its server.
+    if (Date.now() - (await stat(folder)).mtimeMs < 10 * 60_000) continue;
+    const orphan = new EmbeddedPostgresServer({ dataDir: join(folder, 'pgdata'), port: 0, database: 'postgres', onLog: () => undefined });
+    if (await orphan.stopIfOrphaned().catch(() => false)) await rm(folder, { recursive: true, force: true });
+  }
+}
+
 async function providePostgres(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.TEST_DATABASE_URL;
   if (given) {
     project.provide('adminDatabaseUrl', given);
     return () => Promise.resolve();
   }
-  const folder = await mkdtemp(join(tmpdir(), 'ordersvc-test-'));
+  await sweepOrphans();
+  const folder = await mkdtemp(join(tmpdir(), TEST_FOLDER_PREFIX));
   // As root, PostgreSQL runs as `postgres` and must be able to reach its folder.
   await chmod(folder, 0o755);
   const server = new EmbeddedPostgresServer({

@@ -71,6 +71,17 @@ export class EmbeddedPostgresServer {
     return this.#ensureDatabase(password, this.#options.port);
   }
 
+  /**
+   * Stops a server left running on this folder by a process that no longer
+   * exists (killed before it could stop it); true when the folder is free.
+   */
+  async stopIfOrphaned(): Promise<boolean> {
+    if (await this.#liveOwner()) return false;
+    if (await this.#pgCtl(['status'], { allowFailure: true })) await this.#pgCtl(['stop', '-m', 'immediate', '-w']);
+    await rm(this.#lockFile, { force: true });
+    return true;
+  }
+
   async stop(): Promise<void> {
     if (!this.#owner) return;
     this.#owner = false;
