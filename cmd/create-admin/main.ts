@@ -1,7 +1,6 @@
-import { commandSetup } from '../shared/command-setup.ts';
+import { commandSetup, failUsage, parseCommandLine } from '../shared/command-setup.ts';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import { Argon2PasswordHasher } from '../../internal/adapter/crypto/argon2-password-hasher.ts';
 import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/postgres-credentials-repository.ts';
@@ -20,29 +19,14 @@ Creates the admin, or promotes the user and sets the password, ending their sess
 Running it again with the same email and password changes nothing.`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  failUsage(USAGE, message);
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      email: { type: 'string' },
-      'password-file': { type: 'string' },
-      name: { type: 'string', default: 'Admin' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-    strict: true,
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseCommandLine(USAGE, {
+  email: { type: 'string' },
+  'password-file': { type: 'string' },
+  name: { type: 'string', default: 'Admin' },
+} as const);
 if (!values.email) fail('--email is required');
 if (!values['password-file']) fail('--password-file is required');
 

@@ -1,5 +1,4 @@
-import { commandSetup } from '../shared/command-setup.ts';
-import { parseArgs } from 'node:util';
+import { commandSetup, failUsage, parseCommandLine } from '../shared/command-setup.ts';
 import { MAX_SEED_BATCH, MAX_SEED_USERS, PostgresUserSeeder } from '../../internal/adapter/postgres/user-seeder.ts';
 import { openDatabase } from '../shared/database.ts';
 
@@ -9,8 +8,7 @@ const USAGE = `usage: npm run seed -- --users N [--admins-every K] [--batch N]
   --batch N         users per INSERT and transaction, 1..${MAX_SEED_BATCH} (default 5000)`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  failUsage(USAGE, message);
 }
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number | undefined, min: number, max: number): number {
@@ -23,25 +21,11 @@ function wholeNumber(flag: string, raw: string | undefined, fallback: number | u
   return value;
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      users: { type: 'string' },
-      'admins-every': { type: 'string' },
-      batch: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-    strict: true,
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseCommandLine(USAGE, {
+  users: { type: 'string' },
+  'admins-every': { type: 'string' },
+  batch: { type: 'string' },
+} as const);
 const users = wholeNumber('--users', values.users, undefined, 1, MAX_SEED_USERS);
 const adminsEvery = wholeNumber('--admins-every', values['admins-every'], 50, 0, Number.MAX_SAFE_INTEGER);
 const batchSize = wholeNumber('--batch', values.batch, 5000, 1, MAX_SEED_BATCH);

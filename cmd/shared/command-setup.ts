@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import { ConfigError, loadConfig, type LoadedConfig } from '../../internal/platform/config/load-config.ts';
 import { createLogger, type Logger } from '../../internal/platform/logger/logger.ts';
@@ -17,4 +18,28 @@ export function loadConfigOrExit(): LoadedConfig {
 export function commandSetup(): { config: AppConfig; logger: Logger } {
   const { config } = loadConfigOrExit();
   return { config, logger: createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level }) };
+}
+
+/** Prints why the command line is wrong, with the usage, and exits 2. */
+export function failUsage(usage: string, message: string): never {
+  console.error(`${message}\n${usage}`);
+  process.exit(2);
+}
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** Strict flags (no positionals); `--help`/`-h` prints the usage and exits 0; anything wrong exits 2. */
+export function parseCommandLine<T extends ParseArgsOptionsConfig>(usage: string, options: T) {
+  const config = { options: { ...options, ...HELP }, allowPositionals: false, strict: true } as const;
+  let parsed: ReturnType<typeof parseArgs<typeof config>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (error) {
+    failUsage(usage, (error as Error).message);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return parsed.values;
 }
