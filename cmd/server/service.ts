@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { v7 as uuidv7 } from 'uuid';
-import type { Redis } from 'ioredis';
 import { CachedStockReservations } from '../../internal/adapter/cache/cached-stock-reservations.ts';
 import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
 import { PostgresOrderRepository } from '../../internal/adapter/postgres/postgres-order-repository.ts';
@@ -17,8 +16,7 @@ import { PeriodicTask } from '../../internal/platform/lifecycle/periodic-task.ts
 import { openPaymentGateway } from '../shared/payment-gateway.ts';
 import { CachedProductRepository } from '../../internal/adapter/cache/cached-product-repository.ts';
 import { CachedUserRepository } from '../../internal/adapter/cache/cached-user-repository.ts';
-import { deserializeEntity, serializeEntity } from '../../internal/adapter/cache/entity-codec.ts';
-import { TwoLevelCache } from '../../internal/adapter/cache/two-level-cache.ts';
+
 import { Argon2PasswordHasher } from '../../internal/adapter/crypto/argon2-password-hasher.ts';
 import type { QueryObserver } from '../../internal/adapter/postgres/database.ts';
 import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/postgres-credentials-repository.ts';
@@ -43,8 +41,6 @@ import { GetUser } from '../../internal/app/users/get-user.use-case.ts';
 import { ListUsers } from '../../internal/app/users/list-users.use-case.ts';
 import { UpdateUser } from '../../internal/app/users/update-user.use-case.ts';
 import { sessionLifetime } from '../../internal/domain/identity/session.ts';
-import type { Product } from '../../internal/domain/product/product.ts';
-import type { User } from '../../internal/domain/user/user.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import { startHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
 import { Shutdown } from '../../internal/platform/lifecycle/shutdown.ts';
@@ -54,6 +50,7 @@ import { bootstrapAdmin } from '../shared/bootstrap-admin.ts';
 import { openDatabase } from '../shared/database.ts';
 import { API_SPEC_PATH } from '../shared/project-paths.ts';
 import { openRedis } from '../shared/redis.ts';
+import { createCaches } from './caches.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 
 export interface RunningService {
@@ -177,37 +174,6 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await closeClients();
     throw error;
   }
-}
-
-function createCaches(config: AppConfig, logger: Logger, redis: Redis | undefined) {
-  const common = {
-    ...(redis ? { redis } : {}),
-    log: logger,
-    ttlMs: config.cache.ttlMs,
-    localTtlMs: config.cache.localTtlMs,
-    localMaxEntries: config.cache.localMaxEntries,
-    negativeTtlMs: config.cache.negativeTtlMs,
-    staleWindowMs: config.cache.staleWindowMs,
-    redisTimeoutMs: config.redis.commandTimeoutMs,
-  };
-  return {
-    users: new TwoLevelCache<User>({
-      ...common,
-      name: 'user',
-      keyPrefix: `${config.redis.keyPrefix}cache:user:v1:`,
-      versionOf: (user) => user.version,
-      serialize: serializeEntity,
-      deserialize: (text) => deserializeEntity<User>(text),
-    }),
-    products: new TwoLevelCache<Product>({
-      ...common,
-      name: 'product',
-      keyPrefix: `${config.redis.keyPrefix}cache:product:v1:`,
-      versionOf: (product) => product.version,
-      serialize: serializeEntity,
-      deserialize: (text) => deserializeEntity<Product>(text),
-    }),
-  };
 }
 
 /** Calls `fn` at most once per interval (a log line per outage, not per request). */
