@@ -269,6 +269,27 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       expect(await requestsSeen()).toBe(seenWhenOpened + 1);
     });
 
+    it('when only authorizations fail while lookups succeed, then it still opens, and lookups fail fast while it is open', async () => {
+      const { gateway, breakerReaches } = gatewayFor({ retry: { maxAttempts: 1 }, breaker: { volumeThreshold: 4, resetTimeoutMs: 60_000 } });
+      await admin.setFaults({ error_rate: 1, scope: 'authorize' });
+      const opened = breakerReaches('open');
+
+      for (let i = 0; i < 4; i += 1) {
+        const failed = request();
+        await expect(gateway.authorize(ctx, failed)).rejects.toThrow('answered 503');
+        // What the order flow does after a failed authorization: ask whether it happened.
+        // Twice each, so that counted they would keep the failure share under half.
+        for (let lookup = 0; lookup < 2 && i < 3; lookup += 1) {
+          expect(await gateway.findByIdempotencyKey(ctx, failed.idempotencyKey)).toBeUndefined();
+        }
+      }
+      await opened;
+      const seenWhenOpened = await requestsSeen();
+
+      await expect(gateway.findByIdempotencyKey(ctx, 'any-key')).rejects.toThrow('circuit open');
+      expect(await requestsSeen()).toBe(seenWhenOpened);
+    });
+
     it('when calls are declined or rejected with 4xx, then the breaker stays closed', async () => {
       const { gateway, recorded } = gatewayFor({ breaker: { volumeThreshold: 2 } });
 

@@ -171,7 +171,12 @@ export class HttpPaymentGateway implements PaymentGateway {
     const open = this.#breaker.rejection();
     if (open) throw new PaymentUnavailableError('circuit open', { cause: open, retryAfterMs: open.retryAfterMs, notSent: true });
     try {
-      return await this.#bulkhead.run(() => this.#breaker.execute(() => this.#withRetries(ctx, operation, request)), ctx.signal);
+      const attempt = () => this.#withRetries(ctx, operation, request);
+      // Reads (lookups after a failed write, recovery) succeed while writes
+      // fail when only the write endpoint is broken; counted, they would keep
+      // the failure share low and the breaker closed. They still fail fast
+      // while it is open.
+      return await this.#bulkhead.run(() => (COUNTED_BY_BREAKER.has(operation) ? this.#breaker.execute(attempt) : attempt()), ctx.signal);
     } catch (error) {
       throw this.#toCallerError(ctx, operation, error);
     }
@@ -267,6 +272,8 @@ export class HttpPaymentGateway implements PaymentGateway {
     }
   }
 }
+
+const COUNTED_BY_BREAKER: ReadonlySet<GatewayOperation> = new Set<GatewayOperation>(['authorize', 'capture', 'void', 'refund']);
 
 function retryDecision(error: unknown): RetryDecision {
   if (error instanceof GatewayBusyError) return { retry: true, retryAfterMs: error.retryAfterMs };
