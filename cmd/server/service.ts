@@ -128,14 +128,17 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       },
       orders: {
         placeOrder: new IdempotentPlaceOrder(
-          new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, { newId: uuidv7 }),
+          new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, {
+            newId: uuidv7,
+            settleTimeoutMs: config.orders.settleTimeoutMs,
+          }),
           orderRepository,
           new PostgresIdempotencyStore(database.db),
-          { ttlMs: config.orders.idempotencyTtlMs },
+          { ttlMs: config.orders.idempotencyTtlMs, staleAfterMs: config.orders.recoverAfterMs },
         ),
         getOrder: new GetOrder(orderRepository),
         listOrders: new ListOrders(orderRepository),
-        cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway),
+        cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway, { settleTimeoutMs: config.orders.settleTimeoutMs }),
       },
       checkReadiness: new CheckReadiness(
         [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],

@@ -40,7 +40,7 @@ export function orderRows(database: TestDatabase) {
     },
 
     async truncate(): Promise<void> {
-      await sql`TRUNCATE idempotency_keys, stock_reservations, order_lines, orders, products, sessions, user_roles, users`.execute(database.db);
+      await sql`TRUNCATE idempotency_keys, stock_reservations, order_lines, orders, products, sessions, user_roles, users CASCADE`.execute(database.db);
     },
   };
 }

@@ -5,6 +5,7 @@ interface Entry {
   readonly fingerprint: string;
   readonly response: StoredResponse | undefined;
   readonly expiresAt: number;
+  readonly heldSince: number;
 }
 
 /** Idempotency records in a map, timed by the given clock; for use-case tests and single-process tools. */
@@ -22,11 +23,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       const now = this.#now().getTime();
       const held = this.#entries.get(id);
       if (!held || held.expiresAt <= now) {
-        this.#entries.set(id, { fingerprint: request.fingerprint, response: undefined, expiresAt: now + request.ttlMs });
+        this.#entries.set(id, { fingerprint: request.fingerprint, response: undefined, expiresAt: now + request.ttlMs, heldSince: now });
         return { state: 'new' };
       }
       if (held.fingerprint !== request.fingerprint) return { state: 'mismatch' };
-      if (!held.response) return { state: 'in_progress' };
+      if (!held.response) return { state: 'in_progress', heldForMs: Math.max(0, now - held.heldSince) };
       return { state: 'replay', status: held.response.status, body: structuredClone(held.response.body) };
     });
   }
@@ -38,6 +39,17 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       // Stored as JSON, as PostgreSQL stores it: what cannot be JSON does not survive either.
       const body: unknown = JSON.parse(JSON.stringify(response.body ?? null));
       if (held && !held.response) this.#entries.set(id, { ...held, response: { status: response.status, body } });
+    });
+  }
+
+  reclaim(ctx: Context, request: IdempotencyBegin, staleAfterMs: number): Promise<boolean> {
+    return settle(ctx, () => {
+      const id = idOf(request);
+      const now = this.#now().getTime();
+      const held = this.#entries.get(id);
+      if (!held || held.response || held.expiresAt <= now || held.fingerprint !== request.fingerprint || now - held.heldSince < staleAfterMs) return false;
+      this.#entries.set(id, { ...held, heldSince: now, expiresAt: now + request.ttlMs });
+      return true;
     });
   }
 

@@ -1,8 +1,11 @@
-import type { NewOrder, Order, OrderLine } from '../../domain/order/order.ts';
-import { OrderNotFoundError } from '../../domain/order/order.errors.ts';
+import type { NewOrder, Order, OrderLine, OrderStatus } from '../../domain/order/order.ts';
+import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
 import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { KeyedLock } from './keyed-lock.ts';
+
+// Orders that failed with everything undone let go of their idempotency key.
+const KEY_RELEASED_BY: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['payment_failed', 'rejected']);
 
 /**
  * Keeps orders in a map and behaves like the PostgreSQL adapter (a lock per
@@ -11,6 +14,8 @@ import { KeyedLock } from './keyed-lock.ts';
  */
 export class InMemoryOrderRepository implements OrderRepository {
   readonly #orders = new Map<string, Order>();
+  // order id → the idempotency key it was placed with
+  readonly #keys = new Map<string, string>();
   readonly #locks = new KeyedLock();
   readonly #now: () => Date;
 
@@ -21,6 +26,8 @@ export class InMemoryOrderRepository implements OrderRepository {
   create(ctx: Context, order: NewOrder): Promise<Order> {
     return settle(ctx, () => {
       if (this.#orders.has(order.id)) throw new Error(`an order with id ${order.id} already exists`);
+      const holder = order.idempotencyKey === undefined ? undefined : this.#newestWithKey(order.userId, order.idempotencyKey);
+      if (holder && !KEY_RELEASED_BY.has(holder.status)) throw new OrderKeyTakenError(order.idempotencyKey!);
       const now = this.#now();
       const created: Order = {
         id: order.id,
@@ -35,6 +42,7 @@ export class InMemoryOrderRepository implements OrderRepository {
         updatedAt: now,
       };
       this.#orders.set(order.id, created);
+      if (order.idempotencyKey !== undefined) this.#keys.set(order.id, order.idempotencyKey);
       return copy(created);
     });
   }
@@ -44,6 +52,21 @@ export class InMemoryOrderRepository implements OrderRepository {
       const order = this.#orders.get(id);
       return order && copy(order);
     });
+  }
+
+  findByIdempotencyKey(ctx: Context, userId: string, key: string): Promise<Order | undefined> {
+    return settle(ctx, () => {
+      const order = this.#newestWithKey(userId, key);
+      return order && copy(order);
+    });
+  }
+
+  #newestWithKey(userId: string, key: string): Order | undefined {
+    let newest: Order | undefined;
+    for (const order of this.#orders.values()) {
+      if (order.userId === userId && this.#keys.get(order.id) === key && (!newest || order.id > newest.id)) newest = order;
+    }
+    return newest;
   }
 
   listForUser(ctx: Context, userId: string | undefined, query: OrderListQuery): Promise<Order[]> {

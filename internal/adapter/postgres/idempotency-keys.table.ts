@@ -6,8 +6,8 @@ export interface IdempotencyKeysTable {
   fingerprint: string;
   state: 'in_progress' | 'completed';
   response_status: ColumnType<number | null, number | null | undefined, number | null>;
-  /** pg parses jsonb on the way out; it is written as JSON text. */
-  response_body: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The response body as JSON text, kept byte for byte. */
+  response_body: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | undefined, Date>;
   expires_at: ColumnType<Date, Date, Date>;
 }

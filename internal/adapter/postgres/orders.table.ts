@@ -11,6 +11,8 @@ export interface OrdersTable {
   total_amount: Int8;
   authorization_id: ColumnType<string | null, string | null | undefined, string | null>;
   failure_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The Idempotency-Key of the request that placed it (unique per user). */
+  idempotency_key: ColumnType<string | null, string | null | undefined, never>;
   version: ColumnType<number, number | undefined, number>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;

@@ -26,16 +26,17 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         const held = await this.#db
           .selectFrom('idempotency_keys')
           .selectAll()
+          .select(sql<number>`(extract(epoch FROM now() - created_at) * 1000)::float8`.as('held_for_ms'))
           .where('user_id', '=', request.userId)
           .where('key', '=', request.key)
           .where('expires_at', '>', sql<Date>`now()`)
           .executeTakeFirst({ signal: ctx.signal });
         if (!held) continue;
         if (held.fingerprint !== request.fingerprint) return { state: 'mismatch' };
-        if (held.state === 'in_progress' || held.response_status === null) return { state: 'in_progress' };
-        return { state: 'replay', status: held.response_status, body: held.response_body };
+        if (held.state === 'in_progress' || held.response_status === null) return { state: 'in_progress', heldForMs: Math.max(0, held.held_for_ms) };
+        return { state: 'replay', status: held.response_status, body: JSON.parse(held.response_body ?? 'null') as unknown };
       }
-      return { state: 'in_progress' };
+      return { state: 'in_progress', heldForMs: 0 };
     } catch (error) {
       throw translatePgError(error);
     }
@@ -50,6 +51,25 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         .where('key', '=', ref.key)
         .where('state', '=', 'in_progress')
         .execute({ signal: ctx.signal });
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async reclaim(ctx: Context, request: IdempotencyBegin, staleAfterMs: number): Promise<boolean> {
+    try {
+      const taken = await this.#db
+        .updateTable('idempotency_keys')
+        .set({ created_at: sql<Date>`now()`, expires_at: sql<Date>`now() + make_interval(secs => ${request.ttlMs / 1000})` })
+        .where('user_id', '=', request.userId)
+        .where('key', '=', request.key)
+        .where('fingerprint', '=', request.fingerprint)
+        .where('state', '=', 'in_progress')
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('created_at', '<=', sql<Date>`now() - make_interval(secs => ${staleAfterMs / 1000})`)
+        .returning('key')
+        .executeTakeFirst({ signal: ctx.signal });
+      return taken !== undefined;
     } catch (error) {
       throw translatePgError(error);
     }

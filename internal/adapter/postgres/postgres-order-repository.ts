@@ -1,12 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isOrderStatus, type NewOrder, type Order } from '../../domain/order/order.ts';
-import { OrderNotFoundError } from '../../domain/order/order.errors.ts';
+import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
 import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
 import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
-import { translatePgError } from './pg-errors.ts';
+import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import { toSafeInteger } from './pg-int8.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -17,8 +17,8 @@ interface LineJson {
 }
 type OrderWithLines = OrderRow & { lines: LineJson[] };
 
-const FOREIGN_KEY_VIOLATION = '23503';
 const USER_FOREIGN_KEY = 'orders_user_id_fkey';
+const IDEMPOTENCY_KEY_INDEX = 'orders_user_idempotency_key_idx';
 
 /**
  * Orders in `orders` and `order_lines`. Changes run in a transaction holding
@@ -40,7 +40,13 @@ export class PostgresOrderRepository implements OrderRepository {
       return await this.#db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('orders')
-          .values({ id: order.id, user_id: order.userId, currency: order.total.currency, total_amount: order.total.amountMinor })
+          .values({
+            id: order.id,
+            user_id: order.userId,
+            currency: order.total.currency,
+            total_amount: order.total.amountMinor,
+            idempotency_key: order.idempotencyKey ?? null,
+          })
           .returningAll()
           .executeTakeFirstOrThrow({ signal: ctx.signal });
         const lines = order.lines.map((line, position) => ({
@@ -55,6 +61,7 @@ export class PostgresOrderRepository implements OrderRepository {
       });
     } catch (error) {
       if (isForeignKeyViolation(error, USER_FOREIGN_KEY)) throw new UserNotFoundError(order.userId);
+      if (isUniqueViolation(error, IDEMPOTENCY_KEY_INDEX)) throw new OrderKeyTakenError(order.idempotencyKey ?? '');
       throw translatePgError(error);
     }
   }
@@ -62,6 +69,20 @@ export class PostgresOrderRepository implements OrderRepository {
   async findById(ctx: Context, id: string): Promise<Order | undefined> {
     try {
       const row = await selectOrders(this.#db).where('orders.id', '=', id).executeTakeFirst({ signal: ctx.signal });
+      return row && toDomain(row);
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  async findByIdempotencyKey(ctx: Context, userId: string, key: string): Promise<Order | undefined> {
+    try {
+      const row = await selectOrders(this.#db)
+        .where('orders.user_id', '=', userId)
+        .where('orders.idempotency_key', '=', key)
+        .orderBy('orders.id', 'desc')
+        .limit(1)
+        .executeTakeFirst({ signal: ctx.signal });
       return row && toDomain(row);
     } catch (error) {
       throw translatePgError(error);
@@ -162,12 +183,6 @@ const LINES = sql<LineJson[]>`coalesce((
 
 function selectOrders(db: Executor) {
   return db.selectFrom('orders').selectAll('orders').select(LINES.as('lines'));
-}
-
-function isForeignKeyViolation(error: unknown, constraint: string): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, constraint: violated } = error as { code?: unknown; constraint?: unknown };
-  return code === FOREIGN_KEY_VIOLATION && violated === constraint;
 }
 
 function toDomain(row: OrderWithLines): Order {

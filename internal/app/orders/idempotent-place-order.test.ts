@@ -9,6 +9,7 @@ import { PaymentUnavailableError } from '../../domain/payment/payment.errors.ts'
 import type { Product } from '../../domain/product/product.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { ValidationError } from '../../domain/shared/domain-error.ts';
+import { markPaid, markPaymentFailed, priceOrder, type Order } from '../../domain/order/order.ts';
 import { IdempotentPlaceOrder, type PlacementOutcome } from './idempotent-place-order.ts';
 import type { PlaceOrderInput } from './place-order.use-case.ts';
 import { requestFingerprint } from './request-fingerprint.ts';
@@ -17,10 +18,11 @@ let world: OrderWorld;
 let idempotent: IdempotentPlaceOrder;
 let buyer: Context;
 let mug: Product;
+const STALE_AFTER_MS = 30_000;
 
 beforeEach(async () => {
   world = orderWorld();
-  idempotent = new IdempotentPlaceOrder(world.placeOrder, world.orders, world.idempotency, { retryAfterMs: 1_500 });
+  idempotent = new IdempotentPlaceOrder(world.placeOrder, world.orders, world.idempotency, { retryAfterMs: 1_500, staleAfterMs: STALE_AFTER_MS });
   buyer = world.customer();
   mug = await world.product({ stock: 10 });
 });
@@ -37,8 +39,9 @@ function render(outcome: PlacementOutcome): StoredResponse {
   }
 }
 
-const place = (order: PlaceOrderInput, key = 'key-1', ctx = buyer) =>
-  idempotent.execute(ctx, { key, fingerprint: requestFingerprint('POST', '/v1/orders', { lines: order.lines, card_token: order.cardToken }), order, render });
+const fingerprintOf = (order: PlaceOrderInput) => requestFingerprint('POST', '/v1/orders', { lines: order.lines, card_token: order.cardToken });
+
+const place = (order: PlaceOrderInput, key = 'key-1', ctx = buyer) => idempotent.execute(ctx, { key, fingerprint: fingerprintOf(order), order, render });
 
 const allOrders = () => world.orders.listForUser(world.system, undefined, { limit: 100 });
 
@@ -182,5 +185,79 @@ describe('requestFingerprint', () => {
     const back = requestFingerprint('POST', '/v1/orders', { lines: [{ product_id: q }, { product_id: p }] });
 
     expect(forth).not.toBe(back);
+  });
+
+  describe('after the first request died unanswered (a crash)', () => {
+    /** What a process that died mid-request leaves: the key in progress and, if it got that far, its order. */
+    async function deadRequest(input: PlaceOrderInput, ended?: (order: Order) => Order): Promise<Order | undefined> {
+      const userId = buyer.principal!.userId;
+      await world.idempotency.begin(world.system, { userId, key: 'key-1', fingerprint: fingerprintOf(input), ttlMs: 24 * 3_600_000 });
+      if (!ended) return undefined;
+      const products = await world.catalog.findMany(world.system, [mug.id]);
+      const created = await world.orders.create(world.system, { ...priceOrder(uuidv7(), userId, input.lines, products), idempotencyKey: 'key-1' });
+      return world.orders.update(world.system, created.id, ended);
+    }
+
+    it('when the key is in progress for less than the stale time, then the retry is told to come back', async () => {
+      await deadRequest(orderOf([mug]), (order) => order);
+      world.advance(STALE_AFTER_MS - 1_000);
+
+      await expect(place(orderOf([mug]))).rejects.toBeInstanceOf(RequestInProgressError);
+    });
+
+    it('when its order was paid (by recovery), then the retry gets 201 with it, stored for later retries', async () => {
+      const order = await deadRequest(orderOf([mug]), (pending) => markPaid(pending, 'auth-1'));
+      world.advance(STALE_AFTER_MS);
+
+      const retried = await place(orderOf([mug]));
+      const again = await place(orderOf([mug]));
+
+      expect(retried).toEqual({ status: 201, body: { id: order!.id, status: 'paid' }, replayed: true });
+      expect(again).toEqual(retried);
+      expect(await allOrders()).toHaveLength(1);
+      expect(world.gateway.callsOf('authorize')).toHaveLength(0);
+    });
+
+    it('when its order is still pending, then the retry gets 202 with it, and a later retry sees how it ended', async () => {
+      const order = await deadRequest(orderOf([mug]), (pending) => pending);
+      world.advance(STALE_AFTER_MS);
+
+      const whilePending = await place(orderOf([mug]));
+      await world.orders.update(world.system, order!.id, (pending) => markPaid(pending, 'auth-1'));
+      const afterRecovery = await place(orderOf([mug]));
+
+      expect(whilePending).toEqual({ status: 202, body: { id: order!.id, status: 'pending' }, replayed: true });
+      expect(afterRecovery).toEqual({ status: 201, body: { id: order!.id, status: 'paid' }, replayed: true });
+    });
+
+    it('when its order ended unpaid, then the retry gets 409 ORDER_NOT_PAID and no new order is placed', async () => {
+      await deadRequest(orderOf([mug]), (pending) => markPaymentFailed(pending, 'payment_not_completed'));
+      world.advance(STALE_AFTER_MS);
+
+      const retried = await place(orderOf([mug]));
+
+      expect(retried).toEqual({ status: 409, body: { code: 'ORDER_NOT_PAID' }, replayed: true });
+      expect(await allOrders()).toHaveLength(1);
+    });
+
+    it('when it died before creating an order, then one retry takes the key over and places the order, concurrent ones are told to wait', async () => {
+      await deadRequest(orderOf([mug]));
+      world.advance(STALE_AFTER_MS);
+
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => place(orderOf([mug]))));
+      const placed = results.filter((result) => result.status === 'fulfilled').map((result) => result.value);
+
+      expect(placed).toEqual([expect.objectContaining({ status: 201, body: expect.objectContaining({ status: 'paid' }), replayed: false })]);
+      expect(results.filter((result) => result.status === 'rejected').every((result) => result.reason instanceof RequestInProgressError)).toBe(true);
+      expect(await allOrders()).toHaveLength(1);
+      expect(world.logged('warn')).toContain('an idempotency key was left in progress without an order; the retry runs the request afresh');
+    });
+
+    it('when the retry is another request under the key, then it is still a mismatch', async () => {
+      await deadRequest(orderOf([mug]), (order) => order);
+      world.advance(STALE_AFTER_MS);
+
+      await expect(place(orderOf([mug], 'tok_approved', 2))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { IdempotencyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency-store.ts';
 import { IdempotencyKeyReusedError, RequestInProgressError } from '../../domain/idempotency/idempotency.errors.ts';
 import type { Order } from '../../domain/order/order.ts';
-import { OrderStateConflictError } from '../../domain/order/order.errors.ts';
+import { OrderKeyTakenError, OrderNotPaidError, OrderStateConflictError } from '../../domain/order/order.errors.ts';
 import type { OrderRepository } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { DomainError, ValidationError } from '../../domain/shared/domain-error.ts';
@@ -39,6 +39,13 @@ export interface IdempotentPlaceOrderOptions {
   readonly retryAfterMs?: number | undefined;
   /** Budget for bookkeeping after the placement (the caller may be gone). Default 5 s. */
   readonly settleTimeoutMs?: number | undefined;
+  /**
+   * How long a key may stay in progress before its request is presumed dead
+   * (a crash): a retry then answers from the order the request created, or
+   * runs afresh when it created none. Must outlast any live request and its
+   * settling. Default 30 s.
+   */
+  readonly staleAfterMs?: number | undefined;
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -57,6 +64,10 @@ const FINGERPRINT = /^[0-9a-f]{64}$/;
  *   would let a retry create a second order while the first may still be
  *   paid); failed with everything undone → abandoned, a retry runs afresh;
  *   its state unreadable → the key stays in progress until it expires.
+ * A key in progress for longer than `staleAfterMs` belongs to a request that
+ * died (the process crashed): the order stored under the key tells what it
+ * did (paid, still pending, or ended unpaid: OrderNotPaidError), and when
+ * there is none the request never had effects and a retry takes the key over.
  */
 export class IdempotentPlaceOrder {
   readonly #placeOrder: PlaceOrder;
@@ -65,6 +76,7 @@ export class IdempotentPlaceOrder {
   readonly #ttlMs: number;
   readonly #retryAfterMs: number;
   readonly #settleTimeoutMs: number;
+  readonly #staleAfterMs: number;
 
   constructor(placeOrder: PlaceOrder, orders: OrderRepository, store: IdempotencyStore, options: IdempotentPlaceOrderOptions = {}) {
     this.#placeOrder = placeOrder;
@@ -73,6 +85,7 @@ export class IdempotentPlaceOrder {
     this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
     this.#retryAfterMs = options.retryAfterMs ?? 1_000;
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 5_000;
+    this.#staleAfterMs = options.staleAfterMs ?? 30_000;
   }
 
   /** @throws IdempotencyKeyReusedError, RequestInProgressError, ValidationError, and what PlaceOrder throws before its order exists */
@@ -83,16 +96,36 @@ export class IdempotentPlaceOrder {
     }
     if (!FINGERPRINT.test(input.fingerprint)) throw new Error('the fingerprint must be a SHA-256 in hex (see requestFingerprint)');
     const ref: IdempotencyRef = { userId: principal.userId, key: input.key };
-    const begun = await this.#store.begin(ctx, { ...ref, fingerprint: input.fingerprint, ttlMs: this.#ttlMs });
+    const claim = { ...ref, fingerprint: input.fingerprint, ttlMs: this.#ttlMs };
+    const begun = await this.#store.begin(ctx, claim);
     if (begun.state === 'replay') return { status: begun.status, body: begun.body, replayed: true };
     if (begun.state === 'mismatch') throw new IdempotencyKeyReusedError();
-    if (begun.state === 'in_progress') throw new RequestInProgressError(this.#retryAfterMs);
+    if (begun.state === 'in_progress') {
+      if (begun.heldForMs < this.#staleAfterMs) throw new RequestInProgressError(this.#retryAfterMs);
+      const answered = await this.#answerForDeadRequest(ctx, ref, input);
+      if (answered) return answered;
+      if (!(await this.#store.reclaim(ctx, claim, this.#staleAfterMs))) throw new RequestInProgressError(this.#retryAfterMs);
+      ctx.log.warn({ idempotencyKey: input.key }, 'an idempotency key was left in progress without an order; the retry runs the request afresh');
+    }
 
-    const response = input.render(await this.#place(ctx, ref, input.order));
+    const response = input.render(await this.#place(ctx, ref, { ...input.order, idempotencyKey: input.key }));
     await this.#bookkeep(ctx, 'storing the response of an idempotent request failed; the key stays in progress until it expires', (settling) =>
       this.#store.complete(settling, ref, response),
     );
     return { ...response, replayed: false };
+  }
+
+  // The answer from the order a dead request created under the key; undefined when it created none.
+  async #answerForDeadRequest(ctx: Context, ref: IdempotencyRef, input: IdempotentPlaceOrderInput): Promise<IdempotentResponse | undefined> {
+    const order = await this.#orders.findByIdempotencyKey(ctx, ref.userId, ref.key);
+    if (!order) return undefined;
+    if (order.status === 'pending') return { ...input.render({ kind: 'pending', order }), replayed: true };
+    // Settled: stored, so every later retry gets this very answer.
+    const response = input.render(order.status === 'paid' ? { kind: 'placed', order } : { kind: 'refused', error: new OrderNotPaidError(order) });
+    await this.#bookkeep(ctx, 'storing the answer for a dead request failed; the next retry reads the order again', (settling) =>
+      this.#store.complete(settling, ref, response),
+    );
+    return { ...response, replayed: true };
   }
 
   // The outcome to store, or the error to throw once the key was abandoned (or must stay in progress).
@@ -106,6 +139,8 @@ export class IdempotentPlaceOrder {
       });
       return { kind: 'placed', order };
     } catch (error) {
+      // Another request under the key created the order: it owns the key now.
+      if (error instanceof OrderKeyTakenError) throw new RequestInProgressError(this.#retryAfterMs);
       if (!created) {
         await this.#abandon(ctx, ref);
         throw error;

@@ -14,6 +14,8 @@ export interface PlaceOrderInput {
   readonly lines: readonly OrderLineInput[];
   /** The gateway's token for the card: passed on, never stored or logged. */
   readonly cardToken: string;
+  /** The Idempotency-Key of the request, stored with the order (one order per user and key). */
+  readonly idempotencyKey?: string | undefined;
 }
 
 export interface PlaceOrderOptions {
@@ -55,7 +57,7 @@ export class PlaceOrder {
    * authorized (key: the order id), and the order ends `paid`, `rejected` or
    * `payment_failed` with whatever was done undone. When the outcome cannot
    * be known the order stays `pending` for recovery.
-   * @throws AuthenticationRequiredError, ValidationError, UnknownProductError, MixedCurrenciesError,
+   * @throws AuthenticationRequiredError, ValidationError, UnknownProductError, MixedCurrenciesError, OrderKeyTakenError,
    *   InsufficientStockError, PaymentDeclinedError, PaymentUnavailableError
    */
   async execute(ctx: Context, input: PlaceOrderInput, observer?: PlacementObserver): Promise<Order> {
@@ -63,7 +65,7 @@ export class PlaceOrder {
     const lines = checkOrderLines(input.lines);
     checkCardToken(input.cardToken);
     const products = await this.#catalog.findMany(ctx, lines.map((line) => line.productId));
-    const order = await this.#orders.create(ctx, priceOrder(this.#newId(), principal.userId, lines, products));
+    const order = await this.#orders.create(ctx, { ...priceOrder(this.#newId(), principal.userId, lines, products), idempotencyKey: input.idempotencyKey });
     observer?.orderCreated(order);
     const [reservation, authorization] = await this.#reserveAndAuthorize(ctx, order, input.cardToken);
     return this.#settlement.settle(detached(ctx, this.#settleTimeoutMs), order, reservation, authorization);

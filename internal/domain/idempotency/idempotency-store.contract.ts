@@ -44,7 +44,8 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
 
     it('when a key is new, then begin claims it and a repeat finds it in progress', async () => {
       expect(await begin()).toEqual({ state: 'new' });
-      expect(await begin()).toEqual({ state: 'in_progress' });
+      const repeat = await begin();
+      expect(repeat.state === 'in_progress' && typeof repeat.heldForMs).toBe('number');
     });
 
     it('when a request completed, then a repeat gets its status and JSON body back', async () => {
@@ -101,7 +102,7 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
       expect(await begin(fingerprint('new'))).toEqual({ state: 'new' });
       expect(await store.purgeExpired(ctx, 10)).toBe(1);
       expect(await store.purgeExpired(ctx, 10)).toBe(0);
-      expect(await begin(fingerprint('fresh'), DAY, fresh)).toEqual({ state: 'in_progress' });
+      expect(await begin(fingerprint('fresh'), DAY, fresh)).toMatchObject({ state: 'in_progress' });
     });
 
     it('when more records expired than the limit, then purgeExpired removes only the limit', async () => {
@@ -117,6 +118,58 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
 
       expect(results.filter((result) => result.state === 'new')).toHaveLength(1);
       expect(results.filter((result) => result.state === 'in_progress')).toHaveLength(19);
+    });
+
+    describe('reclaim', () => {
+      const STALE_MS = 100;
+      const reclaim = (print = fingerprint('body')) => store.reclaim(ctx, { ...ref, fingerprint: print, ttlMs: DAY }, STALE_MS);
+      const heldFor = async () => {
+        const result = await begin();
+        if (result.state !== 'in_progress') throw new Error(`expected the key in progress, got ${result.state}`);
+        return result.heldForMs;
+      };
+
+      it('when a key is held for less than the stale time, then it cannot be reclaimed and says how long it is held', async () => {
+        await begin();
+
+        expect(await reclaim()).toBe(false);
+        const held = await heldFor();
+        expect(held).toBeGreaterThanOrEqual(0);
+        expect(held).toBeLessThan(STALE_MS);
+      });
+
+      it('when a key is held past the stale time, then it is reclaimed once, with its clock restarted', async () => {
+        await begin();
+        await sleep(STALE_MS + 50);
+        expect(await heldFor()).toBeGreaterThanOrEqual(STALE_MS);
+
+        const results = await Promise.all(Array.from({ length: 10 }, () => reclaim()));
+
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await heldFor()).toBeLessThan(STALE_MS);
+        expect(await reclaim()).toBe(false);
+      });
+
+      it('when the stale key was for another request, or is completed, or absent, then it is not reclaimed', async () => {
+        const absent = await reclaim();
+        await begin();
+        await sleep(STALE_MS + 50);
+
+        expect({ absent, otherRequest: await reclaim(fingerprint('other')) }).toEqual({ absent: false, otherRequest: false });
+        await store.complete(ctx, ref, { status: 201, body: { id: 1 } });
+        expect(await reclaim()).toBe(false);
+        expect(await begin()).toMatchObject({ state: 'replay', status: 201 });
+      });
+    });
+
+    it('when a body is replayed, then its keys come back in the order they were written', async () => {
+      const body = { zeta: 1, alpha: { y: 2, b: 3 }, mid: [{ k: 'v', a: null }] };
+      await begin();
+
+      await store.complete(ctx, ref, { status: 201, body });
+
+      const replay = await begin();
+      expect(replay.state === 'replay' && JSON.stringify(replay.body)).toBe(JSON.stringify(body));
     });
   });
 }

@@ -23,7 +23,8 @@ export type BeginResult =
   /** The caller owns the key now and must `complete` or `abandon` it. */
   | { readonly state: 'new' }
   | ({ readonly state: 'replay' } & StoredResponse)
-  | { readonly state: 'in_progress' }
+  /** Another request holds the key; `heldForMs` says since when (by the store's clock). */
+  | { readonly state: 'in_progress'; readonly heldForMs: number }
   | { readonly state: 'mismatch' };
 
 /**
@@ -36,6 +37,13 @@ export interface IdempotencyStore {
 
   /** Stores the response of a request in progress, to be replayed until the record expires. */
   complete(ctx: Context, ref: IdempotencyRef, response: StoredResponse): Promise<void>;
+
+  /**
+   * Takes over a request in progress with the same fingerprint that has been
+   * held for at least `staleAfterMs` (its owner is presumed dead), restarting
+   * its clock and expiry. Of concurrent callers at most one gets true.
+   */
+  reclaim(ctx: Context, request: IdempotencyBegin, staleAfterMs: number): Promise<boolean>;
 
   /** Forgets a request in progress (not a completed one), so the key can run again. */
   abandon(ctx: Context, ref: IdempotencyRef): Promise<void>;

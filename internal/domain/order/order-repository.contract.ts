@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Context } from '../shared/context.ts';
 import { markCancelled, markPaid, markPaymentFailed, type NewOrder, type Order } from './order.ts';
-import { OrderNotFoundError, OrderStateConflictError } from './order.errors.ts';
+import { OrderKeyTakenError, OrderNotFoundError, OrderStateConflictError } from './order.errors.ts';
 import type { OrderRepository } from './order-repository.ts';
 
 export interface OrderRepositoryFixture {
@@ -95,6 +95,51 @@ export function describeOrderRepositoryContract(name: string, setup: () => Order
         mutable.total.amountMinor = 1;
 
         expect(await repo.findById(ctx, created.id)).toMatchObject({ status: 'pending', lines: [{ quantity: 1 }], total: { amountMinor: 1250 } });
+      });
+    });
+
+    describe('idempotency key', () => {
+      it('when an order is created with a key, then it is found by its user and key, and by no one else', async () => {
+        const userId = await fixture.givenUser();
+        const otherUser = await fixture.givenUser();
+        const created = await repo.create(ctx, { ...(await newOrder(userId)), idempotencyKey: 'key-1' });
+
+        expect(await repo.findByIdempotencyKey(ctx, userId, 'key-1')).toEqual(created);
+        expect(await repo.findByIdempotencyKey(ctx, userId, 'key-2')).toBeUndefined();
+        expect(await repo.findByIdempotencyKey(ctx, otherUser, 'key-1')).toBeUndefined();
+      });
+
+      it('when a second order is created under the same user and key, then OrderKeyTakenError is thrown and nothing is stored', async () => {
+        const userId = await fixture.givenUser();
+        const first = await repo.create(ctx, { ...(await newOrder(userId)), idempotencyKey: 'same' });
+        const second = { ...(await newOrder(userId)), idempotencyKey: 'same' };
+
+        await expect(repo.create(ctx, second)).rejects.toBeInstanceOf(OrderKeyTakenError);
+
+        expect(await repo.findById(ctx, second.id)).toBeUndefined();
+        expect(await repo.findByIdempotencyKey(ctx, userId, 'same')).toMatchObject({ id: first.id });
+      });
+
+      it('when the order under a key failed, then it lets go of the key: a new order takes it and is the one found', async () => {
+        const userId = await fixture.givenUser();
+        const failed = await repo.create(ctx, { ...(await newOrder(userId)), idempotencyKey: 'retry-me' });
+        await repo.update(ctx, failed.id, (order) => markPaymentFailed(order, 'payment_unavailable'));
+
+        const retried = await repo.create(ctx, { ...(await newOrder(userId)), idempotencyKey: 'retry-me' });
+
+        expect(await repo.findByIdempotencyKey(ctx, userId, 'retry-me')).toMatchObject({ id: retried.id, status: 'pending' });
+        await expect(repo.create(ctx, { ...(await newOrder(userId)), idempotencyKey: 'retry-me' })).rejects.toBeInstanceOf(OrderKeyTakenError);
+      });
+
+      it('when other users or keyless orders share nothing, then they are created freely', async () => {
+        const created = await Promise.all([
+          repo.create(ctx, { ...(await newOrder(await fixture.givenUser())), idempotencyKey: 'shared' }),
+          repo.create(ctx, { ...(await newOrder(await fixture.givenUser())), idempotencyKey: 'shared' }),
+          repo.create(ctx, await newOrder(await fixture.givenUser())),
+          repo.create(ctx, await newOrder(await fixture.givenUser())),
+        ]);
+
+        expect(created).toHaveLength(4);
       });
     });
 

@@ -28,10 +28,18 @@ export type OrderChange = (order: Order) => Order | Promise<Order>;
 
 /** Where orders and their lines live. Every method honours `ctx.signal` until a change has been decided. */
 export interface OrderRepository {
-  /** Stores a `pending` order with its lines at version 1. */
+  /**
+   * Stores a `pending` order with its lines at version 1.
+   * @throws OrderKeyTakenError when the user has an order under the same
+   *   idempotency key that did not fail (failed ones — `payment_failed`,
+   *   `rejected` — let go of their key)
+   */
   create(ctx: Context, order: NewOrder): Promise<Order>;
 
   findById(ctx: Context, id: string): Promise<Order | undefined>;
+
+  /** The newest order `userId` placed with the Idempotency-Key `key`, if any. */
+  findByIdempotencyKey(ctx: Context, userId: string, key: string): Promise<Order | undefined>;
 
   /** Orders of `userId` (of everyone when undefined), newest first. */
   listForUser(ctx: Context, userId: string | undefined, query: OrderListQuery): Promise<Order[]>;

@@ -1,6 +1,6 @@
 import type { DeclineCode } from '../payment/payment-gateway.ts';
 import { DomainError } from '../shared/domain-error.ts';
-import type { OrderStatus } from './order.ts';
+import type { Order, OrderStatus } from './order.ts';
 
 /** No order has this id, or it belongs to someone else (answered the same way, so ids cannot be probed). */
 export class OrderNotFoundError extends DomainError {
@@ -9,6 +9,32 @@ export class OrderNotFoundError extends DomainError {
 
   constructor(id: string) {
     super(`order ${id} does not exist`);
+  }
+}
+
+/** The user already has an order placed under this Idempotency-Key; nothing was created. */
+export class OrderKeyTakenError extends DomainError {
+  readonly code = 'ORDER_KEY_TAKEN';
+  readonly kind = 'conflict';
+
+  constructor(key: string) {
+    super(`an order was already placed with idempotency key ${JSON.stringify(key)}`);
+  }
+}
+
+/**
+ * The order placed under an Idempotency-Key ended without payment, and the
+ * request that placed it died before it could answer: a retry learns how it
+ * ended (`payment_failed`, `rejected` or `cancelled`, with the failure code).
+ */
+export class OrderNotPaidError extends DomainError {
+  readonly code = 'ORDER_NOT_PAID';
+  readonly kind = 'conflict';
+  readonly details: { readonly orderId: string; readonly orderStatus: OrderStatus; readonly failureCode: string | null };
+
+  constructor(order: Pick<Order, 'id' | 'status' | 'failureCode'>) {
+    super(`order ${order.id} ended ${order.status}${order.failureCode ? ` (${order.failureCode})` : ''} without being paid`);
+    this.details = { orderId: order.id, orderStatus: order.status, failureCode: order.failureCode ?? null };
   }
 }
 

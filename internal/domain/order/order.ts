@@ -53,7 +53,10 @@ export interface Order {
 }
 
 /** An order as it is created: always `pending`. */
-export type NewOrder = Pick<Order, 'id' | 'userId' | 'lines' | 'total'>;
+export type NewOrder = Pick<Order, 'id' | 'userId' | 'lines' | 'total'> & {
+  /** The Idempotency-Key of the request placing it: at most one order per user and key. */
+  readonly idempotencyKey?: string | undefined;
+};
 
 /** True for a UUID in any letter case (ids are compared in lower case). */
 export function isUuid(value: unknown): value is string {

@@ -57,7 +57,7 @@ export interface AppConfig {
     maxQueued: number;
     requestsPerSecond: number;
   };
-  orders: { idempotencyTtlMs: number; recoverAfterMs: number };
+  orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
 }
 
 /** Formats beyond convict's built-ins; registered once by `loadConfig`. */
@@ -243,10 +243,16 @@ export const configSchema: Schema<AppConfig> = {
       env: 'ORDER_IDEMPOTENCY_TTL_MS',
     },
     recoverAfterMs: {
-      doc: 'An order still pending after this long is resolved by the recovery routine.',
+      doc: 'An order still pending after this long is resolved by the recovery routine, and a retry finding its Idempotency-Key still in progress is answered from the order. Must be at least HTTP_REQUEST_BUDGET_MS + ORDER_SETTLE_TIMEOUT_MS.',
       format: 'positive-int',
       default: 30_000,
       env: 'ORDER_RECOVER_AFTER_MS',
+    },
+    settleTimeoutMs: {
+      doc: 'Budget for settling an order once its request is over (undoing, voiding, saving the final status), whatever the client does.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'ORDER_SETTLE_TIMEOUT_MS',
     },
   },
   shutdown: {

@@ -32,7 +32,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: error });
   }
   const config = schema.getProperties();
+  const conflicts = crossFieldProblems(config);
+  if (conflicts.length > 0) throw new ConfigError(`invalid configuration:\n${conflicts.join('\n')}`);
   return { config, describe: () => JSON.stringify(masked(config, schema.getSchema()), null, 2) };
+}
+
+/** Rules that tie settings together, which the schema checks one by one cannot express. */
+function crossFieldProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const { requestBudgetMs } = config.http;
+  const { recoverAfterMs, settleTimeoutMs } = config.orders;
+  if (recoverAfterMs < requestBudgetMs + settleTimeoutMs) {
+    problems.push(
+      `ORDER_RECOVER_AFTER_MS (${recoverAfterMs}) must be at least HTTP_REQUEST_BUDGET_MS + ORDER_SETTLE_TIMEOUT_MS ` +
+        `(${requestBudgetMs} + ${settleTimeoutMs}): recovery would take on orders that their own request is still placing or settling`,
+    );
+  }
+  return problems;
 }
 
 function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -233,6 +233,11 @@ export interface paths {
          *     Requires `Idempotency-Key`: a repeat with the same key and body returns the first response
          *     (status and body); the same key with another body is 422 `IDEMPOTENCY_KEY_REUSED`; a repeat
          *     while the first is still running is 409 `REQUEST_IN_PROGRESS` with `Retry-After`.
+         *     When the first request died before answering (a crash) and its key has been in progress for
+         *     longer than the recovery threshold, a repeat answers from the order it created: 201 when
+         *     paid, 202 while still pending, 409 `ORDER_NOT_PAID` (with `order_id`, `order_status`,
+         *     `failure_code`) when it ended unpaid; a request that died before creating an order runs
+         *     afresh.
          *     Unknown products are 422 `UNKNOWN_PRODUCT`; short stock is 409 `INSUFFICIENT_STOCK` naming
          *     the lines (`lines`: product_id, requested, available); a declined card is 402 `PAYMENT_DECLINED` with `decline_code`;
          *     an unavailable gateway is 503 `PAYMENT_UNAVAILABLE` with `Retry-After`, and nothing stays

@@ -53,7 +53,10 @@ function serverEnv(): Record<string, string> {
     PAYMENT_GATEWAY_URL: sandbox.url,
     ADMIN_BOOTSTRAP_EMAIL: ADMIN_EMAIL,
     ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
-    ORDER_RECOVER_AFTER_MS: '1000',
+    // Short, and consistent: recovery must not take on an order its request may still be settling.
+    ORDER_RECOVER_AFTER_MS: '3000',
+    HTTP_REQUEST_BUDGET_MS: '2500',
+    ORDER_SETTLE_TIMEOUT_MS: '500',
     RATE_LIMIT_AUTH_PER_WINDOW: '1000',
   };
 }
@@ -82,11 +85,13 @@ describe('crash between reservation and authorization', () => {
       // Every gateway call is held, the authorization and any lookup alike: the
       // crashing process can neither learn the outcome nor settle the order itself.
       await sandboxAdmin.setFaults({ latency_ms: { min: HELD_MS, max: HELD_MS }, scope: 'all' });
+      const idempotencyKey = randomUUID();
+      const orderRequest = {
+        params: { header: { 'Idempotency-Key': idempotencyKey } },
+        body: { lines: [{ product_id: product.id, quantity: 3 }], payment: { card_token: 'tok_approved' } },
+      };
       const placing = processClient(first.port, customer.token)
-        .POST('/v1/orders', {
-          params: { header: { 'Idempotency-Key': randomUUID() } },
-          body: { lines: [{ product_id: product.id, quantity: 3 }], payment: { card_token: 'tok_approved' } },
-        })
+        .POST('/v1/orders', orderRequest)
         .then(
           ({ response }) => ({ answered: response.status }),
           (error: unknown) => ({ failed: error }),
@@ -154,6 +159,18 @@ describe('crash between reservation and authorization', () => {
         });
       }
       expectStockAndPaymentAgree(stored!, { stock, reservation, gatewayStatus: atGateway?.status });
+
+      // The client never got an answer and retries with its key: it learns what became of the order.
+      const retried = await customerApi.POST('/v1/orders', orderRequest);
+      expect(retried.response.headers.get('idempotent-replayed')).toBe('true');
+      if (variant === 'never authorized') {
+        expect(retried.response.status).toBe(409);
+        expect(retried.error).toMatchObject({ code: 'ORDER_NOT_PAID', order_id: order.id, order_status: 'payment_failed', failure_code: 'payment_not_completed' });
+      } else {
+        expect(retried.response.status).toBe(201);
+        expect(retried.data).toMatchObject({ id: order.id, status: 'paid' });
+      }
+      expect(await rows.ordersOf(customer.userId)).toHaveLength(1);
       // It was recovery that settled it, not a request.
       expect(second.logs).toContainEqual(
         expect.objectContaining({ msg: 'pending orders recovered', resolved: [{ orderId: order.id, status: settled.status }] }),

@@ -38,6 +38,8 @@ beforeAll(async () => {
     PAYMENT_MAX_RETRY_TIME_MS: String(RETRY_BUDGET_MS),
     PAYMENT_BREAKER_RESET_MS: String(BREAKER_RESET_MS),
     ORDER_RECOVER_AFTER_MS: String(RECOVER_AFTER_MS),
+    HTTP_REQUEST_BUDGET_MS: '2000',
+    ORDER_SETTLE_TIMEOUT_MS: '1000',
   });
   app = world.app;
   admin = await app.admin();
