@@ -12,7 +12,6 @@ import { IdempotentPlaceOrder } from '../../internal/app/orders/idempotent-place
 import { ListOrders } from '../../internal/app/orders/list-orders.use-case.ts';
 import { PlaceOrder } from '../../internal/app/orders/place-order.use-case.ts';
 import { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
-import { PeriodicTask } from '../../internal/platform/lifecycle/periodic-task.ts';
 import { openPaymentGateway } from '../shared/payment-gateway.ts';
 import { CachedProductRepository } from '../../internal/adapter/cache/cached-product-repository.ts';
 import { CachedUserRepository } from '../../internal/adapter/cache/cached-user-repository.ts';
@@ -43,6 +42,7 @@ import { UpdateUser } from '../../internal/app/users/update-user.use-case.ts';
 import { sessionLifetime } from '../../internal/domain/identity/session.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import { startHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
+import { startInBackground, type BackgroundStart } from '../../internal/platform/lifecycle/start-in-background.ts';
 import { Shutdown } from '../../internal/platform/lifecycle/shutdown.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { buildApp } from '../../internal/transport/http/app.ts';
@@ -51,12 +51,18 @@ import { openDatabase } from '../shared/database.ts';
 import { API_SPEC_PATH } from '../shared/project-paths.ts';
 import { openRedis } from '../shared/redis.ts';
 import { createCaches } from './caches.ts';
+import { createSchedules } from './schedules.ts';
+import { createJobs } from './jobs.ts';
+import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirmation.job.ts';
+import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 
 export interface RunningService {
   readonly port: number;
   readonly embeddedDatabase: boolean;
   readonly shutdown: Shutdown;
+  /** The activity hub's subscribers and buffered events (tests watch memory with it). */
+  readonly activityStats: RunningActivity['stats'];
 }
 
 /** Wires every adapter into the use-cases and starts serving; stop with `shutdown`. */
@@ -69,7 +75,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   const shutdown = new Shutdown(logger);
   const database = await openDatabase(config, logger, options.onQuery ? { onQuery: options.onQuery } : {});
   const redis = await openRedis(config, logger);
+  let activity: RunningActivity | undefined;
+  let jobs: BackgroundStart | undefined;
   const closeClients = async () => {
+    await jobs?.stop();
+    await activity?.stop();
     redis?.disconnect();
     await database.shutdown();
   };
@@ -81,15 +91,27 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const credentials = new PostgresCredentialsRepository(database.db);
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
     const payments = await openPaymentGateway(config, logger, redis);
-    const orderRepository = new PostgresOrderRepository(database.db);
+    // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
+    const jobQueue = createJobs(config, logger, database);
+    const orderRepository = new PostgresOrderRepository(database.db, {
+      // The confirmation is enqueued in the transaction that makes the order paid: both or neither.
+      onStatusChanged: async (trx, _before, after) => {
+        if (after.status === 'paid') await jobQueue.enqueueInTransaction(trx, orderConfirmationRequest(after.id));
+      },
+    });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 });
+    const schedules = createSchedules({ config, logger, database, recovery, redis: redis !== undefined });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
     const rateLimitRedisError = oncePer(30_000, (error: Error) => logger.warn({ error: error.message }, 'rate limits counted per instance while Redis is unavailable'));
 
+    const streams = await startActivity(config, logger, database, users);
+    activity = streams;
+    // The workers need the database; without it the service still starts (not ready) and they follow.
+    jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository }), { log: logger });
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
     const app = buildApp({
       logger,
@@ -140,31 +162,39 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         listOrders: new ListOrders(orderRepository),
         cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway, { settleTimeoutMs: config.orders.settleTimeoutMs }),
       },
+      activity: streams.useCases,
+      jobs: jobQueue.useCases,
       checkReadiness: new CheckReadiness(
         [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
         config.database.readyTimeoutMs,
         () => shutdown.inProgress,
       ),
+      schedules: schedules.useCases,
       isShuttingDown: () => shutdown.inProgress,
     });
 
     const http = await startHttpServer(app, config.http);
-    // Orders left pending by a crash are settled at start and then periodically.
-    const recoveryLoop = new PeriodicTask(async () => {
-      const ctx = { traceId: `recovery-${Date.now()}`, signal: AbortSignal.timeout(60_000), log: logger };
-      const report = await recovery.execute(ctx).catch((error: unknown) => logger.error({ err: error }, 'order recovery failed'));
-      if (report && report.resolved.length + report.failed.length > 0) logger.info({ resolved: report.resolved, failed: report.failed.length }, 'pending orders recovered');
-    }, Math.max(1_000, Math.floor(config.orders.recoverAfterMs / 2)));
-    recoveryLoop.start();
+    // Scheduled work; orders left pending by a crash are also settled at once.
+    schedules.start();
 
     // Readiness already answers 503 once shutdown starts; the drain delay
     // gives load balancers time to notice before the listener closes.
+    // No new scheduled runs from now on; those in progress get the grace period, alongside the HTTP drain.
+    shutdown.add('schedules', () => {
+      void schedules.stop(config.shutdown.graceMs);
+      return Promise.resolve();
+    });
     shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdown.drainDelayMs)));
+    // Streams never end by themselves: end them first (clients resume elsewhere), or the server's drain would wait out the grace period.
+    shutdown.add('activity streams', () => streams.stop());
     shutdown.add('http server', async () => {
       const { forced } = await http.stop(config.shutdown.graceMs);
       if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
     });
-    shutdown.add('order recovery', () => recoveryLoop.stop());
+    // After the server: requests in flight may still enqueue jobs until it has drained.
+    const startedJobs = jobs;
+    shutdown.add('job workers', () => startedJobs.stop());
+    shutdown.add('scheduled runs', () => schedules.stop(config.shutdown.graceMs));
     shutdown.add('payment gateway', () => payments.close());
     shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));
     shutdown.add('redis', async () => {
@@ -172,7 +202,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       else redis?.disconnect();
     });
     shutdown.add('database', () => database.shutdown());
-    return { port: http.port, embeddedDatabase: database.embedded, shutdown };
+    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats };
   } catch (error) {
     await closeClients();
     throw error;

@@ -1,8 +1,12 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { ActivityEventsTable } from './activity-events.table.ts';
 import type { IdempotencyKeysTable } from './idempotency-keys.table.ts';
+import type { JobEffectsTable } from './job-effects.table.ts';
+import type { NotificationsTable } from './notifications.table.ts';
 import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
 import type { ProductsTable } from './products.table.ts';
+import type { ScheduleRunsTable } from './schedule-runs.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
 import type { StockReservationsTable } from './stock-reservations.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
@@ -16,6 +20,10 @@ export interface Database {
   order_lines: OrderLinesTable;
   stock_reservations: StockReservationsTable;
   idempotency_keys: IdempotencyKeysTable;
+  job_effects: JobEffectsTable;
+  notifications: NotificationsTable;
+  schedule_runs: ScheduleRunsTable;
+  activity_events: ActivityEventsTable;
 }
 
 export interface PoolSettings {

@@ -3,6 +3,8 @@ import type { Context } from '../../domain/shared/context.ts';
 import type { Credentials, CredentialsRepository } from '../../domain/identity/credentials-repository.ts';
 import type { NewUser, User } from '../../domain/user/user.ts';
 import { EmailTakenError, UserNotFoundError } from '../../domain/user/user.errors.ts';
+import { userRegistered } from '../../domain/activity/activity-event.ts';
+import { recordActivity } from './activity/record-activity.ts';
 import type { Database } from './database.ts';
 import { isUniqueViolation, translatePgError } from './pg-errors.ts';
 
@@ -42,6 +44,7 @@ export class PostgresCredentialsRepository implements CredentialsRepository {
           .insertInto('user_roles')
           .values(user.roles.map((role) => ({ user_id: user.id, role })))
           .execute({ signal: ctx.signal });
+        await recordActivity(trx, userRegistered(user), ctx.signal);
         return {
           id: row.id,
           name: row.name,

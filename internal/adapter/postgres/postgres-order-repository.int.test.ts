@@ -44,6 +44,37 @@ describe('PostgresOrderRepository', () => {
     expect(await repo.listForUser(ctx, undefined, { limit: 10 })).toEqual([]);
   });
 
+  describe('the status hook', () => {
+    it('when the status changes, then the hook sees before and after inside the transaction, and what it writes commits with it', async () => {
+      const seen: string[] = [];
+      const repo = new PostgresOrderRepository(database.db, {
+        onStatusChanged: async (trx, before, after) => {
+          seen.push(`${before.status}->${after.status}`);
+          // Inside the transaction, the change is visible.
+          const { status } = await trx.selectFrom('orders').select('status').where('id', '=', after.id).executeTakeFirstOrThrow();
+          seen.push(`in-transaction:${status}`);
+        },
+      });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+
+      await repo.update(ctx, order.id, (current) => current);
+      await repo.update(ctx, order.id, (current) => markPaid(current, 'auth-1'));
+
+      expect(seen).toEqual(['pending->paid', 'in-transaction:paid']);
+    });
+
+    it('when the hook throws, then the status change is rolled back with it', async () => {
+      const repo = new PostgresOrderRepository(database.db, {
+        onStatusChanged: () => Promise.reject(new Error('the job could not be enqueued')),
+      });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+
+      await expect(repo.update(ctx, order.id, (current) => markPaid(current, 'auth-1'))).rejects.toThrow('the job could not be enqueued');
+
+      expect(await repo.findById(ctx, order.id)).toMatchObject({ status: 'pending', version: 1 });
+    });
+  });
+
   it('when a user with orders is deleted, then the database refuses (orders are kept)', async () => {
     const user = await rows().user();
     await new PostgresOrderRepository(database.db).create(ctx, await anOrder(user));

@@ -1,9 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { orderPlaced, orderStatusChanged } from '../../domain/activity/activity-event.ts';
 import { isOrderStatus, type NewOrder, type Order } from '../../domain/order/order.ts';
 import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
 import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
+import { recordActivity } from './activity/record-activity.ts';
 import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
@@ -21,6 +23,17 @@ const USER_FOREIGN_KEY = 'orders_user_id_fkey';
 const IDEMPOTENCY_KEY_INDEX = 'orders_user_idempotency_key_idx';
 
 /**
+ * Runs inside the transaction that changed an order's status, before it
+ * commits: what it writes (a job, an outbox row) commits or rolls back with
+ * the change. A throw rolls the change back.
+ */
+export type OrderStatusHook = (trx: Transaction<Database>, before: Order, after: Order) => Promise<void>;
+
+export interface PostgresOrderRepositoryOptions {
+  readonly onStatusChanged?: OrderStatusHook | undefined;
+}
+
+/**
  * Orders in `orders` and `order_lines`. Changes run in a transaction holding
  * the order's row lock (`FOR UPDATE`); recovery claims rows with
  * `FOR UPDATE SKIP LOCKED`, one transaction per order, so replicas share
@@ -30,9 +43,11 @@ const IDEMPOTENCY_KEY_INDEX = 'orders_user_idempotency_key_idx';
  */
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
+  readonly #onStatusChanged: OrderStatusHook | undefined;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, options: PostgresOrderRepositoryOptions = {}) {
     this.#db = db;
+    this.#onStatusChanged = options.onStatusChanged;
   }
 
   async create(ctx: Context, order: NewOrder): Promise<Order> {
@@ -57,7 +72,9 @@ export class PostgresOrderRepository implements OrderRepository {
           unit_price: line.unitPrice.amountMinor,
         }));
         await trx.insertInto('order_lines').values(lines).execute({ signal: ctx.signal });
-        return toDomain({ ...row, lines: lines.map((line) => ({ ...line, unit_price: String(line.unit_price) })) });
+        const created = toDomain({ ...row, lines: lines.map((line) => ({ ...line, unit_price: String(line.unit_price) })) });
+        await recordActivity(trx, orderPlaced(created), ctx.signal);
+        return created;
       });
     } catch (error) {
       if (isForeignKeyViolation(error, USER_FOREIGN_KEY)) throw new UserNotFoundError(order.userId);
@@ -107,7 +124,7 @@ export class PostgresOrderRepository implements OrderRepository {
       return await this.#db.transaction().execute(async (trx) => {
         const locked = await trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
         if (!locked) throw new OrderNotFoundError(id);
-        return await apply(ctx, trx, locked, change);
+        return await apply(ctx, trx, locked, change, this.#onStatusChanged);
       });
     } catch (error) {
       throw translatePgError(error);
@@ -136,7 +153,7 @@ export class PostgresOrderRepository implements OrderRepository {
           const row = await select.executeTakeFirst({ signal: ctx.signal });
           if (!row) return undefined;
           claimed = row.id;
-          return await apply(ctx, trx, row, resolve);
+          return await apply(ctx, trx, row, resolve, this.#onStatusChanged);
         });
         if (!resolved) break;
         outcomes.push({ orderId: resolved.id, order: resolved });
@@ -151,7 +168,7 @@ export class PostgresOrderRepository implements OrderRepository {
   }
 }
 
-async function apply(ctx: Context, trx: Transaction<Database>, locked: OrderRow, change: OrderChange): Promise<Order> {
+async function apply(ctx: Context, trx: Transaction<Database>, locked: OrderRow, change: OrderChange, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
   const lines = await trx
     .selectFrom('order_lines')
     .select(['product_id', 'quantity', 'unit_price'])
@@ -173,7 +190,11 @@ async function apply(ctx: Context, trx: Transaction<Database>, locked: OrderRow,
     .where('id', '=', current.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toDomain({ ...saved, lines });
+  const updated = toDomain({ ...saved, lines });
+  const event = orderStatusChanged(current, updated);
+  if (event) await recordActivity(trx, event);
+  if (onStatusChanged && updated.status !== current.status) await onStatusChanged(trx, current, updated);
+  return updated;
 }
 
 // Lines in the same statement (a correlated aggregate), never one query per order.

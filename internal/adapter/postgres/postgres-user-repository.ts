@@ -4,6 +4,8 @@ import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../d
 import { sameRoles, type NewUser, type Role, type User } from '../../domain/user/user.ts';
 import { EmailTakenError, UserHasOrdersError, UserNotFoundError } from '../../domain/user/user.errors.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
+import { profileUpdated, userRegistered } from '../../domain/activity/activity-event.ts';
+import { recordActivity } from './activity/record-activity.ts';
 import type { Database } from './database.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import type { UserRow } from './users.table.ts';
@@ -31,6 +33,7 @@ export class PostgresUserRepository implements UserRepository {
           .returningAll()
           .executeTakeFirstOrThrow({ signal: ctx.signal });
         await this.#insertRoles(ctx, trx, user.id, user.roles);
+        await recordActivity(trx, userRegistered(user), ctx.signal);
         return toDomain({ ...row, roles: [...user.roles] });
       });
     } catch (error) {
@@ -83,7 +86,10 @@ export class PostgresUserRepository implements UserRepository {
           await trx.deleteFrom('user_roles').where('user_id', '=', id).execute({ signal: ctx.signal });
           await this.#insertRoles(ctx, trx, id, next.roles);
         }
-        return toDomain({ ...saved, roles: [...next.roles] });
+        const updated = toDomain({ ...saved, roles: [...next.roles] });
+        const event = profileUpdated(current, updated);
+        if (event) await recordActivity(trx, event, ctx.signal);
+        return updated;
       });
     } catch (error) {
       if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(email, { cause: error });

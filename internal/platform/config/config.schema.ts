@@ -1,4 +1,5 @@
 import type { Schema } from 'convict';
+import { cronFormat } from '../scheduler/cron-schedule.ts';
 
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
@@ -34,6 +35,29 @@ export interface AppConfig {
     negativeTtlMs: number;
     staleWindowMs: number;
   };
+  schedules: {
+    recoverPendingOrders: ScheduleSettings;
+    purgeIdempotencyKeys: ScheduleSettings;
+    purgeSessions: ScheduleSettings;
+    purgeBatchSize: number;
+  };
+  activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number };
+  jobs: {
+    enabled: boolean;
+    concurrency: number;
+    queueConcurrency: string;
+    batchSize: number;
+    maxHeldJobs: number;
+    pollIntervalMs: number;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    retryBackoff: boolean;
+    retryDelayMaxSeconds: number;
+    expireSeconds: number;
+    deadRetentionDays: number;
+    poolMax: number;
+    shutdownGraceMs: number;
+  };
   shutdown: { graceMs: number; drainDelayMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   database: {
@@ -60,6 +84,13 @@ export interface AppConfig {
   orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
 }
 
+/** One scheduled task's settings. */
+export interface ScheduleSettings {
+  cron: string;
+  timeoutMs: number;
+  enabled: boolean;
+}
+
 /** Formats beyond convict's built-ins; registered once by `loadConfig`. */
 export const customFormats = {
   'postgres-url': {
@@ -82,6 +113,7 @@ export const customFormats = {
     },
     coerce: (value: string): number => Number(value),
   },
+  cron: cronFormat,
 };
 
 /** Every setting: typed, documented, overridable from the environment. */
@@ -255,6 +287,84 @@ export const configSchema: Schema<AppConfig> = {
       env: 'ORDER_SETTLE_TIMEOUT_MS',
     },
   },
+  schedules: {
+    recoverPendingOrders: scheduleSchema('RECOVER_PENDING_ORDERS', 'settling orders left pending (also run once at start)', {
+      cron: '*/5 * * * * *',
+      timeoutMs: 60_000,
+    }),
+    purgeIdempotencyKeys: scheduleSchema('PURGE_IDEMPOTENCY_KEYS', 'deleting expired Idempotency-Key records', { cron: '*/10 * * * *', timeoutMs: 120_000 }),
+    purgeSessions: scheduleSchema('PURGE_SESSIONS', 'deleting expired sessions from PostgreSQL (sessions kept only in Redis expire by themselves)', {
+      cron: '5-59/10 * * * *',
+      timeoutMs: 120_000,
+    }),
+    purgeBatchSize: {
+      doc: 'Rows deleted per statement by the purge schedules (they repeat until a batch comes back short or the timeout).',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'SCHEDULE_PURGE_BATCH_SIZE',
+    },
+  },
+  activity: {
+    heartbeatMs: {
+      doc: 'Interval of the heartbeat comment lines on an idle activity stream; a client whose socket has not drained for two intervals is cut off.',
+      format: 'positive-int',
+      default: 15_000,
+      env: 'ACTIVITY_HEARTBEAT_MS',
+    },
+    bufferEvents: {
+      doc: 'Events an activity stream may have waiting while its client does not read; one more cuts the client off (it can resume with Last-Event-ID).',
+      format: 'positive-int',
+      default: 500,
+      env: 'ACTIVITY_BUFFER_EVENTS',
+    },
+    maxSubscribers: {
+      doc: 'Most activity streams one instance serves at once; beyond it new streams get 503.',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'ACTIVITY_MAX_SUBSCRIBERS',
+    },
+  },
+  jobs: {
+    enabled: {
+      doc: 'Run job workers in this process; enqueueing works either way (a replica may serve the API only).',
+      format: Boolean,
+      default: true,
+      env: 'JOBS_ENABLED',
+    },
+    concurrency: { doc: 'Jobs of one queue run at once in this process, unless JOBS_QUEUE_CONCURRENCY says otherwise.', format: 'positive-int', default: 2, env: 'JOBS_CONCURRENCY' },
+    queueConcurrency: {
+      doc: 'Per-queue concurrency caps (bulkheads), comma-separated queue=n pairs, e.g. order-confirmation=4.',
+      format: String,
+      default: '',
+      env: 'JOBS_QUEUE_CONCURRENCY',
+    },
+    batchSize: { doc: 'Jobs one worker fetches and holds at a time.', format: 'positive-int', default: 1, env: 'JOBS_BATCH_SIZE' },
+    maxHeldJobs: {
+      doc: 'Most jobs this process holds at once over all queues (concurrency x batch size, summed); a larger setting is refused at start.',
+      format: 'positive-int',
+      default: 32,
+      env: 'JOBS_MAX_HELD',
+    },
+    pollIntervalMs: { doc: 'How often an idle worker looks for jobs (at least 500).', format: 'positive-int', default: 2_000, env: 'JOBS_POLL_INTERVAL_MS' },
+    retryLimit: { doc: 'Retries of a failed job before it goes to the dead letters (a job type may set its own).', format: 'nat', default: 5, env: 'JOBS_RETRY_LIMIT' },
+    retryDelaySeconds: { doc: 'Delay before the first retry, in whole seconds.', format: 'nat', default: 5, env: 'JOBS_RETRY_DELAY_SECONDS' },
+    retryBackoff: { doc: 'Double the retry delay after each failure (exponential backoff with jitter).', format: Boolean, default: true, env: 'JOBS_RETRY_BACKOFF' },
+    retryDelayMaxSeconds: { doc: 'Longest delay between retries, in whole seconds.', format: 'positive-int', default: 600, env: 'JOBS_RETRY_DELAY_MAX_SECONDS' },
+    expireSeconds: {
+      doc: 'A job running longer than this counts as failed and is retried (a worker that died holding it).',
+      format: 'positive-int',
+      default: 900,
+      env: 'JOBS_EXPIRE_SECONDS',
+    },
+    deadRetentionDays: { doc: 'How long a dead job stays in the dead letters.', format: 'positive-int', default: 14, env: 'JOBS_DEAD_RETENTION_DAYS' },
+    poolMax: { doc: 'Connections of the job queue pool (separate from the request pool).', format: 'positive-int', default: 4, env: 'JOBS_POOL_MAX' },
+    shutdownGraceMs: {
+      doc: 'On shutdown, time the jobs in hand get to finish; unfinished ones are retried later.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'JOBS_SHUTDOWN_GRACE_MS',
+    },
+  },
   shutdown: {
     graceMs: {
       doc: 'Time in-flight requests get to finish after SIGTERM/SIGINT before connections are cut.',
@@ -343,3 +453,22 @@ export const configSchema: Schema<AppConfig> = {
     },
   },
 };
+
+/** The three settings of one schedule, under SCHEDULE_<NAME>_{CRON,TIMEOUT_MS,ENABLED}. */
+function scheduleSchema(name: string, what: string, defaults: { cron: string; timeoutMs: number }): Schema<ScheduleSettings> {
+  return {
+    cron: {
+      doc: `When the schedule for ${what} is due: a cron expression in UTC, 5 fields (minute first) or 6 (second first). One replica runs each due time; a due time that finds the last run still going is skipped.`,
+      format: 'cron',
+      default: defaults.cron,
+      env: `SCHEDULE_${name}_CRON`,
+    },
+    timeoutMs: {
+      doc: `Time a run of ${what} gets before its signal aborts and it is recorded as timed out.`,
+      format: 'positive-int',
+      default: defaults.timeoutMs,
+      env: `SCHEDULE_${name}_TIMEOUT_MS`,
+    },
+    enabled: { doc: `Whether the schedule for ${what} runs on this replica.`, format: Boolean, default: true, env: `SCHEDULE_${name}_ENABLED` },
+  };
+}

@@ -75,6 +75,80 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/v1/users/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a user's activity
+         * @description The user's activity events, newest first, one page at a time (keyset pagination: pass the
+         *     `next_cursor` of a page as `cursor`). Events are recorded in the same transaction as the
+         *     change they tell of. Same access rules as the user: a customer reads only their own
+         *     activity (another user's answers 404 `USER_NOT_FOUND`, exactly as a missing user does);
+         *     admins read anyone's. Answers 400 `INVALID_CURSOR` for a cursor this listing did not hand out.
+         */
+        get: operations["listUserActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/activity/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Stream a user's activity live (Server-Sent Events)
+         * @description A long-lived `text/event-stream` response ([Server-Sent Events](https://html.spec.whatwg.org/multipage/server-sent-events.html))
+         *     carrying the user's new activity events as they are recorded, on whichever replica. Same
+         *     access rules as the user (another user's answers 404 `USER_NOT_FOUND`).
+         *
+         *     Each event is one frame:
+         *
+         *     ```
+         *     id: 42
+         *     event: order_paid
+         *     data: {"id":"42","user_id":"…","type":"order_paid","occurred_at":"…","data":{"order_id":"…",…}}
+         *     ```
+         *
+         *     `id` is the event id, `event` its type (an `ActivityType`) and `data` the `ActivityEvent`
+         *     as JSON on one line. The stream starts with a `retry:` field, and comment lines
+         *     (`: heartbeat`) arrive at a regular interval when nothing else does.
+         *
+         *     **Resuming.** Send the id of the last event received as `Last-Event-ID` (browsers'
+         *     `EventSource` does this when it reconnects): the events recorded after it come first, then
+         *     the live ones, with none missing and none twice. Without it the stream starts with the
+         *     events recorded from now on.
+         *
+         *     The server ends the stream when it shuts down (reconnect, with `Last-Event-ID`), and cuts
+         *     off a client that does not read fast enough to keep its bounded buffer from overflowing.
+         *     An instance serves a limited number of streams; beyond it the answer is 503
+         *     `TOO_MANY_STREAMS` with `Retry-After`.
+         */
+        get: operations["streamUserActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/register": {
         parameters: {
             query?: never;
@@ -297,6 +371,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scheduled work and its counters on this replica
+         * @description Admin only (403 `FORBIDDEN` for customers).
+         *     Lists every configured schedule with the counters of the replica that answers (they start
+         *     at zero when the process starts): runs started here, how they ended, and the due times
+         *     skipped here and why (`running`: the last run here was still going; `locked`: a run was
+         *     going on another replica; `already_run`: another replica ran that due time; `missed`: the
+         *     process woke up too late for it; `unavailable`: the database could not be asked). Across
+         *     replicas each due time runs at most once; the history of runs is in the `schedule_runs`
+         *     table.
+         */
+        get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List background jobs
+         * @description Admins only. Jobs newest first, one page at a time (keyset pagination), of one queue and
+         *     one state when asked. `state=dead` lists the dead letters: jobs that failed their last
+         *     attempt or whose payload did not match its schema, with the reason in `last_error`.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a background job
+         * @description Admins only. A job of any queue, dead letters included (`JOB_NOT_FOUND` when none has the id).
+         */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a failed or dead job
+         * @description Admins only. A `failed` job runs again under its id; a `dead` one (or a failed one that was
+         *     dead-lettered) goes back to its queue under a new id, so it runs once. The answer is the
+         *     job as it now waits to run. Any other state is 409 `JOB_STATE_CONFLICT`.
+         */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued job
+         * @description Admins only. Cancels a job that waits to run (`created` or `retry`); a job that is running,
+         *     finished or dead is 409 `JOB_STATE_CONFLICT`.
+         */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Queue depths
+         * @description Admins only. How many jobs of each queue are in each state, dead letters included.
+         */
+        get: operations["getQueueDepths"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sent notifications
+         * @description Admins only. The messages the default notifier sent (such as order confirmations), newest
+         *     first, one page at a time (keyset pagination).
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -484,6 +720,103 @@ export interface components {
             /** @description Cursor of the next page, to pass as `cursor`; `null` when there are no more pages. */
             next_cursor: string | null;
         };
+        /**
+         * @description What happened. `user_registered` (`data`: `roles`), `profile_updated` (`data.fields`: the
+         *     fields that changed, never their values), and for orders `order_placed`, `order_paid`,
+         *     `order_payment_failed`, `order_rejected`, `order_cancelled` (`data`: `order_id`, `status`,
+         *     `total_amount`, `currency`, `failure_code`).
+         * @enum {string}
+         */
+        ActivityType: "user_registered" | "profile_updated" | "order_placed" | "order_paid" | "order_payment_failed" | "order_rejected" | "order_cancelled";
+        ActivityEvent: {
+            /** @description The event id (digits). Ids grow: a user's later events have larger ids. It is the SSE `id` and the value to send as `Last-Event-ID`. */
+            id: string;
+            /** Format: uuid */
+            user_id: string;
+            type: components["schemas"]["ActivityType"];
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description Details of the event, by type (see `ActivityType`). */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityEvent"][];
+            /** @description Cursor of the next (older) page, to pass as `cursor`; `null` when there are no more pages. */
+            next_cursor: string | null;
+        };
+        /**
+         * @description `created` waits to run, `retry` waits to run again after a failure, `active` runs,
+         *     `completed`, `cancelled`, `failed` (after its last attempt), `dead` (in the dead letters).
+         * @enum {string}
+         */
+        JobState: "created" | "retry" | "active" | "completed" | "cancelled" | "failed" | "dead";
+        Job: {
+            /** Format: uuid */
+            id: string;
+            /** @description The queue (job type); for a dead job, the queue it failed in. */
+            queue: string;
+            state: components["schemas"]["JobState"];
+            /** @description Higher runs first. */
+            priority: number;
+            /** @description The job's payload, as enqueued. */
+            payload: unknown;
+            dedupe_key: string | null;
+            attempts: number;
+            retry_limit: number;
+            /** @description The message of the last failure (for a dead job, why it died). */
+            last_error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            start_after: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /**
+             * Format: uuid
+             * @description For a dead job, the id it had in its queue.
+             */
+            original_id: string | null;
+        };
+        JobPage: {
+            items: components["schemas"]["Job"][];
+            next_cursor: string | null;
+        };
+        QueueDepths: {
+            queues: {
+                queue: string;
+                counts: {
+                    created: number;
+                    retry: number;
+                    active: number;
+                    completed: number;
+                    cancelled: number;
+                    failed: number;
+                    dead: number;
+                };
+            }[];
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            recipient_user_id: string;
+            /** @description What the message is about, such as `order-confirmation`. */
+            topic: string;
+            subject: string;
+            body: string;
+            /** Format: uuid */
+            order_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            next_cursor: string | null;
+        };
         Liveness: {
             /** @constant */
             status: "ok";
@@ -494,6 +827,65 @@ export interface components {
             /** @description The result of each dependency check, by dependency name. */
             checks: {
                 [key: string]: components["schemas"]["DependencyCheck"];
+            };
+        };
+        ScheduleList: {
+            /** @description The replica that answered (its counters are its own). */
+            instance: string;
+            schedules: components["schemas"]["ScheduleStatus"][];
+        };
+        ScheduleStatus: {
+            /** @example purge-sessions */
+            name: string;
+            /**
+             * @description When it is due, in UTC (5 fields, or 6 with seconds first).
+             * @example *\/15 * * * * *
+             */
+            cron: string;
+            enabled: boolean;
+            timeout_ms: number;
+            /** Format: date-time */
+            next_due_at: string | null;
+            /** @description The run in progress on this replica, if any. */
+            running: null | {
+                /** Format: date-time */
+                due_at: string;
+                /** Format: date-time */
+                started_at: string;
+                /** @description Its timeout has passed; the schedule stays blocked until the task returns. */
+                timed_out: boolean;
+            };
+            /** @description Runs started on this replica. */
+            runs: number;
+            succeeded: number;
+            failed: number;
+            timed_out: number;
+            skipped: {
+                running: number;
+                locked: number;
+                already_run: number;
+                missed: number;
+                unavailable: number;
+            };
+            /** @description The last run on this replica that ended. */
+            last_run: null | components["schemas"]["ScheduleRun"];
+        };
+        ScheduleRun: {
+            /** Format: date-time */
+            due_at: string;
+            /** @enum {string} */
+            trigger: "cron" | "start";
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            finished_at: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "timed_out";
+            duration_ms: number;
+            error: string | null;
+            /** @description Counts the task reported (for example rows removed). */
+            result: null | {
+                [key: string]: number;
             };
         };
         DependencyCheck: {
@@ -722,6 +1114,8 @@ export interface components {
     parameters: {
         /** @description The order's id. */
         OrderId: string;
+        /** @description The job's id. */
+        JobId: string;
         /** @description The product's id. */
         ProductId: string;
         /** @description Maximum number of items in the page. */
@@ -980,6 +1374,88 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUserActivity: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of activity events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamUserActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+                /** @description The `id` of the last event received; the stream resumes after it. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (it stays open). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2000
+                     *
+                     *     id: 42
+                     *     event: order_placed
+                     *     data: {"id":"42","user_id":"0199a3b0-7c1e-7cc2-8a7e-3c1b5f0e6d21","type":"order_placed","occurred_at":"2026-11-25T13:14:47.489Z","data":{"order_id":"0199a3b0-7d00-7000-8000-000000000001","status":"pending","total_amount":1250,"currency":"EUR","failure_code":null}}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1450,6 +1926,242 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedules of this replica. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description One queue (a job type, such as `order-confirmation`). */
+                queue?: string;
+                state?: components["schemas"]["JobState"];
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The job's id. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The job's id. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, waiting to run again. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The job's id. */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled job. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getQueueDepths: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every queue with its counts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueDepths"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

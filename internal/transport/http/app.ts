@@ -4,15 +4,19 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { CheckReadiness } from '../../app/health/check-readiness.use-case.ts';
 import type { Logger } from '../../platform/logger/logger.ts';
 import { accessLog } from './access-log.ts';
+import { activityRouter, type ActivityUseCases } from './activity/activity.routes.ts';
 import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
 import { authentication, type TokenAuthenticator } from './authentication.ts';
 import { errorHandler } from './error-handler.ts';
 import { healthRouter } from './health/health.routes.ts';
+import { jobsRouter, type JobUseCases } from './jobs/jobs.routes.ts';
 import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
 import { productsRouter, type ProductUseCases } from './products/products.routes.ts';
 import { rateLimiter } from './rate-limit.ts';
+import { schedulesRouter, type ScheduleUseCases } from './schedules/schedules.routes.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
+import { assertUnambiguousRoutes } from './route-table.ts';
 import { trustProxySetting } from './trust-proxy.ts';
 import { usersRouter, type UserUseCases } from './users/users.routes.ts';
 
@@ -39,6 +43,9 @@ export interface AppDeps {
   readonly users: UserUseCases;
   readonly products: ProductUseCases;
   readonly orders: OrderUseCases;
+  readonly jobs: JobUseCases;
+  readonly schedules: ScheduleUseCases;
+  readonly activity: ActivityUseCases;
   readonly checkReadiness: CheckReadiness;
   /** While true, responses ask clients to close kept-alive connections. */
   readonly isShuttingDown: () => boolean;
@@ -100,10 +107,15 @@ export function buildApp(deps: AppDeps): Express {
   app.use(healthRouter(deps.checkReadiness));
   app.use(authRouter(deps.auth));
   app.use(usersRouter(deps.users));
+  app.use(activityRouter(deps.activity));
   app.use(productsRouter(deps.products));
   app.use(ordersRouter(deps.orders));
+  app.use(jobsRouter(deps.jobs));
+  app.use(schedulesRouter(deps.schedules));
 
   app.use(errorHandler());
+  // A shadowed or doubled route would silently answer the wrong handler: refuse to start.
+  assertUnambiguousRoutes(app);
   return app;
 }
 

@@ -7,6 +7,7 @@ import type { components } from '../../../internal/transport/http/api-schema.d.t
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type SignedIn, type TestApp } from '../../support/test-app.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 import { revokedToken, unknownToken, untilTokenRefused } from '../../support/tokens.ts';
+import { insertJobFixtures } from '../jobs/job-fixtures.ts';
 
 type Problem = components['schemas']['Problem'];
 
@@ -86,6 +87,8 @@ interface Fixtures {
   readonly order: { readonly id: string };
   /** A registered customer who can sign in. */
   readonly account: { readonly email: string; readonly password: string };
+  /** A job waiting to run and a failed one (cancel and retry act on them). */
+  readonly job: { readonly queuedId: string; readonly failedId: string };
 }
 
 interface RequestSpec {
@@ -119,6 +122,15 @@ const PROTECTED_REQUESTS: Record<string, RequestBuilder> = {
   listOrders: () => ({ query: { limit: '5' } }),
   getOrder: ({ order }) => ({ path: { id: order.id } }),
   cancelOrder: ({ order }) => ({ path: { id: order.id } }),
+  listUserActivity: ({ user }) => ({ path: { id: user.id }, query: { limit: '5' } }),
+  streamUserActivity: ({ user }) => ({ path: { id: user.id } }),
+  listJobs: () => ({ query: { limit: '5', state: 'failed' } }),
+  getJob: ({ job }) => ({ path: { id: job.queuedId } }),
+  retryJob: ({ job }) => ({ path: { id: job.failedId } }),
+  cancelJob: ({ job }) => ({ path: { id: job.queuedId } }),
+  getQueueDepths: () => ({}),
+  listNotifications: () => ({ query: { limit: '5' } }),
+  listSchedules: () => ({}),
 };
 
 /** One entry per public operation (`security: []`). */
@@ -131,7 +143,7 @@ const PUBLIC_REQUESTS: Record<string, RequestBuilder> = {
   login: ({ account }) => ({ body: { email: account.email, password: account.password } }),
 };
 
-const ADMIN_ONLY = ['listUsers', 'createUser', 'deleteUser', 'createProduct', 'updateProduct'];
+const ADMIN_ONLY = ['listUsers', 'createUser', 'deleteUser', 'createProduct', 'updateProduct', 'listSchedules', 'listJobs', 'getJob', 'retryJob', 'cancelJob', 'getQueueDepths', 'listNotifications'];
 
 function requestFor(operationId: string, fixtures: Fixtures): RequestSpec {
   const build = PROTECTED_REQUESTS[operationId] ?? PUBLIC_REQUESTS[operationId];
@@ -161,6 +173,8 @@ async function send(target: TestApp, operationId: string, request: RequestSpec, 
     ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
   });
   await target.contract.check(template, method, response);
+  // An event stream stays open: its status and headers are all these tests look at.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body?.cancel();
   return response;
 }
 
@@ -238,6 +252,7 @@ async function createFixtures(): Promise<Fixtures> {
     product: { id: product.data!.id, etag: current.response.headers.get('etag')! },
     order: { id: order.data!.id },
     account: await registerAccount(app),
+    job: await insertJobFixtures(app.database),
   };
 }
 
@@ -374,6 +389,19 @@ describe('customers and other customers’ data', () => {
     expect(JSON.stringify(probe.error)).not.toContain(a.user.email);
     expect(JSON.stringify(probe.error)).not.toContain(a.user.name);
   });
+
+  it.each(['listUserActivity', 'streamUserActivity'])(
+    'when customer B calls %s for customer A, then it is 404 USER_NOT_FOUND exactly as for a missing id',
+    async (operationId) => {
+      const missingId = randomUUID();
+      const missing = await send(app, operationId, requestFor(operationId, { ...fixtures, user: { id: missingId, etag: '' } }), bearer(b.token));
+
+      const probe = await send(app, operationId, requestFor(operationId, { ...fixtures, user: { id: a.user.id, etag: '' } }), bearer(b.token));
+
+      expect(probe.status).toBe(404);
+      expect(comparable(await problemOf(probe), a.user.id)).toEqual(comparable(await problemOf(missing), missingId));
+    },
+  );
 
   it('when customer B patches customer A with A’s real ETag, then it is 404 USER_NOT_FOUND and A is unchanged', async () => {
     const etag = await ownEtag(a);

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
+import { concurrencyByQueue } from './jobs.ts';
+
+function configWith(jobs: Partial<AppConfig['jobs']>): AppConfig {
+  return { jobs: { enabled: true, concurrency: 2, queueConcurrency: '', batchSize: 1, maxHeldJobs: 32, ...jobs } } as AppConfig;
+}
+
+describe('job worker concurrency', () => {
+  it('when a queue has its own cap, then it gets it and the others the default', () => {
+    expect(concurrencyByQueue(configWith({ queueConcurrency: ' order-confirmation=4 ' }))).toEqual(new Map([['order-confirmation', 4]]));
+  });
+
+  it.each([
+    { setting: 'order-confirmation', error: /is not queue=n/ },
+    { setting: 'order-confirmation=0', error: /is not queue=n/ },
+    { setting: 'no-such-queue=2', error: /there is no queue no-such-queue/ },
+  ])('when the per-queue setting is "$setting", then the service refuses to start', ({ setting, error }) => {
+    expect(() => concurrencyByQueue(configWith({ queueConcurrency: setting }))).toThrow(error);
+  });
+
+  it('when the workers could hold more jobs than JOBS_MAX_HELD, then the service refuses to start unless workers are off', () => {
+    expect(() => concurrencyByQueue(configWith({ concurrency: 4, batchSize: 5, maxHeldJobs: 10 }))).toThrow(/hold up to 20 jobs/);
+    expect(() => concurrencyByQueue(configWith({ enabled: false, concurrency: 4, batchSize: 5, maxHeldJobs: 10 }))).not.toThrow();
+  });
+});

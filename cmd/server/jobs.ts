@@ -1,0 +1,123 @@
+import { PgBossJobQueue, type EnqueueInTransaction } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
+import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
+import { PostgresNotifier } from '../../internal/adapter/postgres/postgres-notifier.ts';
+import { CancelJob } from '../../internal/app/jobs/cancel-job.use-case.ts';
+import { GetJob } from '../../internal/app/jobs/get-job.use-case.ts';
+import { GetQueueDepths } from '../../internal/app/jobs/get-queue-depths.use-case.ts';
+import { ListJobs } from '../../internal/app/jobs/list-jobs.use-case.ts';
+import { ListNotifications } from '../../internal/app/jobs/list-notifications.use-case.ts';
+import { ORDER_CONFIRMATION, OrderConfirmationHandler } from '../../internal/app/jobs/order-confirmation.job.ts';
+import { RetryJob } from '../../internal/app/jobs/retry-job.use-case.ts';
+import type { JobHandler, JobType } from '../../internal/domain/jobs/job-handler.ts';
+import type { JobQueue } from '../../internal/domain/jobs/job-queue.ts';
+import type { OrderRepository } from '../../internal/domain/order/order-repository.ts';
+import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
+import type { Logger } from '../../internal/platform/logger/logger.ts';
+import type { JobUseCases } from '../../internal/transport/http/jobs/jobs.routes.ts';
+
+/**
+ * Every job type. To add one: define its `JobType` (name, payload schema,
+ * retry policy) beside its handler in internal/app/jobs/, list it here, and
+ * construct its handler in `handlersOf` below.
+ */
+export const JOB_TYPES: readonly JobType<object>[] = [ORDER_CONFIRMATION];
+
+/** What the handlers need from the rest of the service. */
+export interface JobDeps {
+  readonly orders: OrderRepository;
+}
+
+function handlersOf(deps: JobDeps, notifier: PostgresNotifier): JobHandler<object>[] {
+  return [new OrderConfirmationHandler(deps.orders, notifier)];
+}
+
+export interface Jobs {
+  /** For adapters that enqueue in their own transaction (the order repository when an order is paid). */
+  readonly enqueueInTransaction: EnqueueInTransaction;
+  readonly queue: JobQueue;
+  /** The admin operations; those that need the started queue fail until it is. */
+  readonly useCases: JobUseCases;
+  /** Starts the queue and, when `jobs.enabled`, the workers. Call once. */
+  start(deps: JobDeps): Promise<StartedJobs>;
+}
+
+export interface StartedJobs {
+  /** Workers stop fetching, jobs in hand get the grace period, the rest are retried later. */
+  stop(): Promise<void>;
+}
+
+/** The job queue on the service's PostgreSQL; nothing runs until `start`. */
+export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle): Jobs {
+  const concurrency = concurrencyByQueue(config);
+  const queue = new PgBossJobQueue({
+    connectionString: connectionStringOf(database),
+    poolMax: config.jobs.poolMax,
+    db: database.db,
+    jobTypes: JOB_TYPES,
+    retry: {
+      limit: config.jobs.retryLimit,
+      delaySeconds: config.jobs.retryDelaySeconds,
+      backoff: config.jobs.retryBackoff,
+      delayMaxSeconds: config.jobs.retryDelayMaxSeconds,
+    },
+    expireSeconds: config.jobs.expireSeconds,
+    deadRetentionSeconds: config.jobs.deadRetentionDays * 86_400,
+    logger,
+  });
+  const notifier = new PostgresNotifier(database.db);
+  return {
+    enqueueInTransaction: queue.enqueueInTransaction,
+    queue,
+    useCases: {
+      listJobs: new ListJobs(queue),
+      getJob: new GetJob(queue),
+      retryJob: new RetryJob(queue),
+      cancelJob: new CancelJob(queue),
+      getQueueDepths: new GetQueueDepths(queue),
+      listNotifications: new ListNotifications(notifier),
+    },
+    async start(deps) {
+      await queue.start();
+      try {
+        if (config.jobs.enabled) {
+          await queue.work(handlersOf(deps, notifier), {
+            concurrencyOf: (name) => concurrency.get(name) ?? config.jobs.concurrency,
+            batchSize: config.jobs.batchSize,
+            pollIntervalMs: Math.max(500, config.jobs.pollIntervalMs),
+          });
+        }
+      } catch (error) {
+        await queue.stop(0);
+        throw error;
+      }
+      return { stop: () => queue.stop(config.jobs.shutdownGraceMs) };
+    },
+  };
+}
+
+/**
+ * `jobs.queueConcurrency` as a map, checked against the known queues and
+ * against `jobs.maxHeldJobs`, so a process never holds more jobs than that.
+ */
+export function concurrencyByQueue(config: AppConfig): Map<string, number> {
+  const known = new Set(JOB_TYPES.map((jobType) => jobType.type));
+  const byQueue = new Map<string, number>();
+  for (const entry of config.jobs.queueConcurrency.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const match = /^([\w.\-/]+)=(\d+)$/.exec(entry);
+    const [, name, value] = match ?? [];
+    if (name === undefined || value === undefined || Number(value) < 1) throw new Error(`JOBS_QUEUE_CONCURRENCY: "${entry}" is not queue=n with n at least 1`);
+    if (!known.has(name)) throw new Error(`JOBS_QUEUE_CONCURRENCY: there is no queue ${name} (queues: ${[...known].join(', ')})`);
+    byQueue.set(name, Number(value));
+  }
+  const held = [...known].reduce((sum, name) => sum + (byQueue.get(name) ?? config.jobs.concurrency) * config.jobs.batchSize, 0);
+  if (config.jobs.enabled && held > config.jobs.maxHeldJobs) {
+    throw new Error(`the job workers would hold up to ${held} jobs, more than JOBS_MAX_HELD=${config.jobs.maxHeldJobs}: lower the concurrency or the batch size`);
+  }
+  return byQueue;
+}
+
+function connectionStringOf(database: DatabaseHandle): string {
+  const url = database.pool.options.connectionString;
+  if (!url) throw new Error('the database pool has no connection string for the job queue');
+  return url;
+}

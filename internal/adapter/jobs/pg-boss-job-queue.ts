@@ -1,0 +1,245 @@
+import type { Kysely, Transaction } from 'kysely';
+import { fromKysely, PgBoss, type JobResult, type JobWithMetadata, type QueueOptions, type SendOptions } from 'pg-boss';
+import { v5 as uuidv5 } from 'uuid';
+import type { JobRequest, JobListQuery, JobView, QueueDepth, RetryPolicy } from '../../domain/jobs/job.ts';
+import type { JobHandler, JobType } from '../../domain/jobs/job-handler.ts';
+import type { JobAdmin, JobQueue } from '../../domain/jobs/job-queue.ts';
+import { InvalidJobPayloadError, JobNotFoundError, JobStateConflictError, UnknownJobTypeError } from '../../domain/jobs/job.errors.ts';
+import type { Context } from '../../domain/shared/context.ts';
+import type { Logger } from '../../platform/logger/logger.ts';
+import type { Database } from '../postgres/database.ts';
+import { translatePgError } from '../postgres/pg-errors.ts';
+import { deadLetterQueueOf, JobRows } from './job-rows.ts';
+import { PayloadValidator } from './payload-validator.ts';
+
+/** Enqueues `request` in the caller's transaction: it exists only if that transaction commits. */
+export type EnqueueInTransaction = <P extends object>(trx: Transaction<Database>, request: JobRequest<P>) => Promise<string | undefined>;
+
+export interface PgBossJobQueueOptions {
+  /** pg-boss gets a pool of its own (fetching and settling jobs never waits behind requests). */
+  readonly connectionString: string;
+  readonly poolMax: number;
+  /** The service's database, for reads of the job table and the admin's transactions. */
+  readonly db: Kysely<Database>;
+  readonly jobTypes: readonly JobType<object>[];
+  readonly retry: Required<RetryPolicy> & { readonly delayMaxSeconds: number };
+  /** How long a job may run before it counts as failed (a worker that died holding it). */
+  readonly expireSeconds: number;
+  /** How long a dead job is kept in the dead letters. */
+  readonly deadRetentionSeconds: number;
+  readonly logger: Logger;
+}
+
+export interface WorkerOptions {
+  readonly concurrencyOf: (queue: string) => number;
+  /** Jobs one worker fetches and holds at a time. */
+  readonly batchSize: number;
+  readonly pollIntervalMs: number;
+}
+
+// Dedupe keys become job ids: pg-boss inserts with ON CONFLICT DO NOTHING, so a second job with the key is not created.
+const DEDUPE_NAMESPACE = '0b5a3f9e-55a7-4d5c-9a4e-6f1c1f0e7d21';
+
+/**
+ * The durable job queue on pg-boss, in the service's PostgreSQL. Its schema
+ * comes from migrations (`migrate: false`): pg-boss only checks the version.
+ * One queue per job type, each with a dead letter queue `<type>.dead` that
+ * receives a job after its last attempt, or at once when its payload is invalid.
+ */
+export class PgBossJobQueue implements JobQueue, JobAdmin {
+  readonly #boss: PgBoss;
+  readonly #options: PgBossJobQueueOptions;
+  readonly #validator = new PayloadValidator();
+  readonly #types: ReadonlyMap<string, JobType<object>>;
+  readonly #rows: JobRows;
+  readonly #log: Logger;
+
+  constructor(options: PgBossJobQueueOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: 'jobs' });
+    this.#types = new Map(options.jobTypes.map((jobType) => [jobType.type, jobType]));
+    for (const jobType of options.jobTypes) this.#validator.register(jobType.type, jobType.payloadSchema);
+    this.#rows = new JobRows([...this.#types.keys()]);
+    this.#boss = new PgBoss({
+      connectionString: options.connectionString,
+      max: options.poolMax,
+      application_name: 'ordersvc-jobs',
+      migrate: false,
+      createSchema: false,
+      // Scheduled work is run elsewhere; this instance only queues and works jobs.
+      schedule: false,
+      supervise: true,
+      persistWarnings: false,
+    });
+    this.#boss.on('error', (error) => this.#log.error({ err: error }, 'job queue error'));
+    this.#boss.on('warning', (warning) => this.#log.warn({ warning: warning.data }, warning.message));
+  }
+
+  /** Connects, checks the schema version and creates (or updates) the queues. */
+  async start(): Promise<void> {
+    await this.#boss.start();
+    try {
+      for (const jobType of this.#types.values()) await this.#ensureQueues(jobType);
+    } catch (error) {
+      await this.#boss.stop({ graceful: false });
+      throw error;
+    }
+  }
+
+  /** Starts the workers: one pg-boss worker per unit of each queue's concurrency. */
+  async work(handlers: readonly JobHandler<object>[], options: WorkerOptions): Promise<void> {
+    for (const handler of handlers) {
+      const { type } = handler.jobType;
+      if (!this.#types.has(type)) throw new UnknownJobTypeError(type);
+      await this.#boss.work(
+        type,
+        {
+          localConcurrency: options.concurrencyOf(type),
+          batchSize: options.batchSize,
+          pollingIntervalSeconds: options.pollIntervalMs / 1000,
+          includeMetadata: true,
+          perJobResults: true,
+        },
+        (jobs) => Promise.all(jobs.map((job) => this.#run(handler, job))),
+      );
+    }
+  }
+
+  /**
+   * Stops fetching, gives the jobs in hand `graceMs` to finish, then fails the
+   * rest (they are retried later, by this or another instance) and closes the pool.
+   */
+  async stop(graceMs: number): Promise<void> {
+    await this.#boss.stop({ graceful: true, timeout: graceMs, close: true });
+  }
+
+  readonly enqueueInTransaction: EnqueueInTransaction = (trx, request) => this.#send(request, fromKysely(trx));
+
+  async enqueue<P extends object>(ctx: Context, request: JobRequest<P>): Promise<string | undefined> {
+    ctx.signal.throwIfAborted();
+    return this.#send(request);
+  }
+
+  queues(): readonly string[] {
+    return [...this.#types.keys()];
+  }
+
+  async list(ctx: Context, query: JobListQuery): Promise<JobView[]> {
+    return this.#read(() => this.#rows.list(this.#options.db, query, ctx.signal));
+  }
+
+  async find(_ctx: Context, id: string): Promise<JobView | undefined> {
+    return this.#read(() => this.#rows.find(this.#options.db, id));
+  }
+
+  async retry(_ctx: Context, id: string): Promise<JobView> {
+    return this.#read(() =>
+      this.#options.db.transaction().execute(async (trx) => {
+        const job = await this.#rows.find(trx, id);
+        if (!job) throw new JobNotFoundError(id);
+        const db = fromKysely(trx);
+        // A failed job that was dead-lettered is retried through its dead copy, so it runs once, not twice.
+        const deadId = job.state === 'dead' ? job.id : job.state === 'failed' ? await this.#rows.deadCopyOf(trx, job.queue, job.id) : undefined;
+        if (deadId !== undefined) {
+          const root = await this.#rows.rootIdOf(trx, deadLetterQueueOf(job.queue), deadId);
+          await this.#boss.redrive(deadLetterQueueOf(job.queue), { ids: [deadId], db });
+          const redriven = root === undefined ? undefined : await this.#rows.redrivenFrom(trx, job.queue, root);
+          if (!redriven) throw new JobStateConflictError(id, job.state, 'retried now');
+          return redriven;
+        }
+        if (job.state !== 'failed') throw new JobStateConflictError(id, job.state, 'retried');
+        await this.#boss.retry(job.queue, job.id, { db });
+        return (await this.#rows.find(trx, id)) ?? job;
+      }),
+    );
+  }
+
+  async cancel(_ctx: Context, id: string): Promise<JobView> {
+    return this.#read(() =>
+      this.#options.db.transaction().execute(async (trx) => {
+        const job = await this.#rows.find(trx, id);
+        if (!job) throw new JobNotFoundError(id);
+        if (job.state !== 'created' && job.state !== 'retry') throw new JobStateConflictError(id, job.state, 'cancelled');
+        const { affected } = (await this.#boss.cancel(job.queue, job.id, { db: fromKysely(trx) })) as { affected?: number };
+        const after = await this.#rows.find(trx, id);
+        // Claimed by a worker between the read and the cancel.
+        if (!affected || !after || after.state !== 'cancelled') throw new JobStateConflictError(id, after?.state ?? job.state, 'cancelled');
+        return after;
+      }),
+    );
+  }
+
+  async depths(_ctx: Context): Promise<QueueDepth[]> {
+    return this.#read(() => this.#rows.depths(this.#options.db));
+  }
+
+  async #send<P extends object>(request: JobRequest<P>, db?: ReturnType<typeof fromKysely>): Promise<string | undefined> {
+    if (!this.#types.has(request.type)) throw new UnknownJobTypeError(request.type);
+    const issues = this.#validator.issues(request.type, request.payload);
+    if (issues.length > 0) throw new InvalidJobPayloadError(request.type, issues);
+    const id = await this.#boss.send(request.type, request.payload, { ...sendOptions(request), ...(db ? { db } : {}) });
+    return id ?? undefined;
+  }
+
+  async #run(handler: JobHandler<object>, job: JobWithMetadata<unknown>): Promise<JobResult> {
+    const attempt = job.retryCount + 1;
+    const log = this.#log.child({ job_id: job.id, queue: job.name, attempt });
+    const issues = this.#validator.issues(job.name, job.data);
+    if (issues.length > 0) {
+      log.warn({ issues }, 'job payload is not valid; dead-lettered without retries');
+      const detail = issues.map((issue) => `${issue.pointer} ${issue.message}`).join('; ');
+      return { id: job.id, status: 'deadletter', output: { message: `invalid payload: ${detail}`, reason: 'invalid_payload', issues } };
+    }
+    const ctx: Context = { traceId: `job-${job.id}`, signal: job.signal, log };
+    try {
+      await handler.handle(ctx, { id: job.id, type: job.name, payload: job.data as object, attempt });
+      return { id: job.id, status: 'completed' };
+    } catch (error) {
+      const last = attempt > job.retryLimit;
+      log[last ? 'error' : 'warn']({ err: error, retry_limit: job.retryLimit }, last ? 'job failed for the last time; dead-lettered' : 'job failed; it will be retried');
+      return { id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error), name: error instanceof Error ? error.name : 'Error' } };
+    }
+  }
+
+  async #ensureQueues(jobType: JobType<object>): Promise<void> {
+    const dead = deadLetterQueueOf(jobType.type);
+    const deadOptions: QueueOptions = { retentionSeconds: this.#options.deadRetentionSeconds, retryLimit: 0 };
+    const retry = { ...this.#options.retry, ...jobType.retry };
+    const options: QueueOptions & { deadLetter: string } = {
+      deadLetter: dead,
+      retryLimit: retry.limit,
+      retryDelay: retry.delaySeconds,
+      retryBackoff: retry.backoff,
+      // pg-boss accepts a cap only with backoff (a fixed delay needs none).
+      ...(retry.backoff ? { retryDelayMax: this.#options.retry.delayMaxSeconds } : {}),
+      expireInSeconds: this.#options.expireSeconds,
+    };
+    for (const [name, queueOptions] of [[dead, deadOptions], [jobType.type, options]] as const) {
+      if (await this.#boss.getQueue(name)) await this.#boss.updateQueue(name, queueOptions);
+      else await this.#boss.createQueue(name, queueOptions);
+    }
+  }
+
+  async #read<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+}
+
+function sendOptions(request: JobRequest): SendOptions {
+  const { options } = request;
+  const send: SendOptions = {};
+  if (options?.priority !== undefined) send.priority = options.priority;
+  if (options?.startAfter !== undefined) send.startAfter = options.startAfter;
+  if (options?.dedupeKey !== undefined) {
+    send.singletonKey = options.dedupeKey;
+    send.id = uuidv5(`${request.type}:${options.dedupeKey}`, DEDUPE_NAMESPACE);
+  }
+  if (options?.retry?.limit !== undefined) send.retryLimit = options.retry.limit;
+  if (options?.retry?.delaySeconds !== undefined) send.retryDelay = options.retry.delaySeconds;
+  if (options?.retry?.backoff !== undefined) send.retryBackoff = options.retry.backoff;
+  return send;
+}

@@ -1,0 +1,65 @@
+import { sql, type Transaction } from 'kysely';
+import type { NewActivityEvent } from '../../../domain/activity/activity-event.ts';
+import type { Database } from '../database.ts';
+import { toSafeInteger } from '../pg-int8.ts';
+
+/** The NOTIFY channel of new activity; the payload is `{"user_id":…,"id":…}`, never the event. */
+export const ACTIVITY_CHANNEL = 'ordersvc_activity';
+
+/** The first key of the two-key advisory locks that order one user's events ('actv'). */
+const ACTIVITY_LOCK_SPACE = 0x61637476;
+
+export interface ActivityNotification {
+  readonly userId: string;
+  readonly id: number;
+}
+
+/**
+ * Records `event` inside the caller's transaction, so it commits or rolls
+ * back with the change it tells of, and notifies every listening replica on
+ * commit (NOTIFY is transactional: a rolled-back change notifies no one).
+ * Returns the event's id.
+ *
+ * Readers resume with "the user's events after id N". Identity values are
+ * handed out at insert time but become visible at commit, so two transactions
+ * of one user could commit out of id order and a reader that had already seen
+ * the larger id would skip the smaller one for good. Hence the per-user
+ * advisory lock, taken before the insert and held until commit: the next
+ * event of that user gets its id only after this transaction has ended, so a
+ * user's events commit in id order. Other users are not held up (a hash
+ * collision only makes two users wait for each other).
+ *
+ * The user row is locked FOR KEY SHARE first (the foreign key check would take
+ * that lock anyway, but after the advisory one): every transaction then takes
+ * the user row lock before the advisory lock, and a profile update (which
+ * holds the row FOR UPDATE and then records) cannot deadlock with an order
+ * change of the same user.
+ */
+export async function recordActivity(trx: Transaction<Database>, event: NewActivityEvent, signal?: AbortSignal): Promise<number> {
+  const options = signal ? { signal } : {};
+  await trx.selectFrom('users').select('id').where('id', '=', event.userId).forKeyShare().execute(options);
+  await sql`SELECT pg_advisory_xact_lock(${ACTIVITY_LOCK_SPACE}::int4, hashtext(${event.userId}::text))`.execute(trx, options);
+  const { rows } = await sql<{ id: string }>`
+    WITH inserted AS (
+      INSERT INTO activity_events (user_id, type, data)
+      VALUES (${event.userId}, ${event.type}, ${JSON.stringify(event.data)}::jsonb)
+      RETURNING id, user_id
+    )
+    SELECT id, pg_notify(${ACTIVITY_CHANNEL}, json_build_object('user_id', user_id, 'id', id::text)::text) AS notified
+    FROM inserted`.execute(trx, options);
+  const row = rows[0];
+  if (!row) throw new Error('recording an activity event returned no id');
+  return toSafeInteger(row.id, 'activity_events.id');
+}
+
+/** Parses a NOTIFY payload of `ACTIVITY_CHANNEL`; undefined when it is not one of ours. */
+export function parseActivityNotification(payload: string | undefined): ActivityNotification | undefined {
+  if (payload === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(payload) as { user_id?: unknown; id?: unknown };
+    if (typeof parsed.user_id !== 'string' || typeof parsed.id !== 'string' || !/^\d{1,16}$/.test(parsed.id)) return undefined;
+    return { userId: parsed.user_id, id: Number(parsed.id) };
+  } catch {
+    return undefined;
+  }
+}
