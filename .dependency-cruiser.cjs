@@ -10,6 +10,7 @@
  *   internal/adapter         -> domain, platform             (NOT app, transport)
  *   internal/platform        -> platform, npm libs           (NOT domain, app, adapter, transport)
  *   test/                    anything
+ *   bench/                   anything (a tool beside the service; nothing imports it)
  *
  * Nothing under internal/ may import cmd/ or test/. Colocated test files
  * (*.test.ts / *.spec.ts) are exempt from the layer rules, like test/.
@@ -203,6 +204,15 @@ module.exports = {
         'Move what it needs into the production tree.',
       from: { path: '^internal/', pathNot: TEST_FILE },
       to: { path: `^test/|${TEST_FILE}` },
+    },
+    {
+      name: 'not-to-bench',
+      severity: 'error',
+      comment:
+        'bench/ (npm run bench) is a tool beside the service: it may import cmd/ and internal/ ' +
+        '(to seed data and start processes), but nothing in internal/ or cmd/ may import it.',
+      from: { path: '^(?:internal|cmd)/' },
+      to: { path: '^bench/' },
     },
     {
       name: 'no-circular',

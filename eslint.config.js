@@ -95,7 +95,7 @@ export default defineConfig(
   // tests may print.
   {
     files: ['**/*.{js,mjs,cjs,ts}'],
-    ignores: ['cmd/**', 'scripts/**', 'test/**'],
+    ignores: ['cmd/**', 'scripts/**', 'test/**', 'bench/**'],
     rules: { 'no-console': 'error' },
   },
 

@@ -65,7 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: options.redisPrefix ?? `test-${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
   });
-  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }), options.onQuery ? { onQuery: options.onQuery } : {});
+  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }), options.onQuery ? { onQuery: ({ sql }) => options.onQuery?.(sql) } : {});
   const baseUrl = `http://127.0.0.1:${service.port}`;
   const clientWithToken = (token?: string): Client<paths> => {
     const client = createClient<paths>({ baseUrl, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });

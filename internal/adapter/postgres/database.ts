@@ -6,6 +6,7 @@ import type { JobEffectsTable } from './job-effects.table.ts';
 import type { NotificationsTable } from './notifications.table.ts';
 import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
 import type { ProductsTable } from './products.table.ts';
+import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
 import type { StockReservationsTable } from './stock-reservations.table.ts';
@@ -55,14 +56,45 @@ export function createPool(settings: PoolSettings): pg.Pool {
   });
 }
 
-/** Sees the SQL text of every executed query (tests count them; metrics time them later). */
-export type QueryObserver = (sql: string) => void;
+/** One executed statement, as observers (tests, metrics, the slow-query log, tracing) see it. */
+export interface QueryEvent {
+  /** The SQL text with placeholders: never the parameters. */
+  readonly sql: string;
+  /** `queryName(sql)`: verb and first table, for labels. */
+  readonly name: string;
+  readonly durationMs: number;
+  /** Set when the statement failed. */
+  readonly error?: unknown;
+}
+
+/** Sees every executed statement after it ran. Must not throw. */
+export type QueryObserver = (event: QueryEvent) => void;
+
+/** One observer calling each of `observers` (undefined ones skipped); undefined when there is none. */
+export function combineQueryObservers(...observers: readonly (QueryObserver | undefined)[]): QueryObserver | undefined {
+  const present = observers.filter((observer): observer is QueryObserver => observer !== undefined);
+  if (present.length === 0) return undefined;
+  if (present.length === 1) return present[0];
+  return (event) => {
+    for (const observer of present) observer(event);
+  };
+}
 
 export function createDatabase(settings: PoolSettings, onIdleClientError: (error: Error) => void, onQuery?: QueryObserver): DatabaseHandle {
   const pool = createPool(settings);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    ...(onQuery ? { log: (event) => onQuery(event.query.sql) } : {}),
+    ...(onQuery
+      ? {
+          log: (event) =>
+            onQuery({
+              sql: event.query.sql,
+              name: queryName(event.query.sql),
+              durationMs: event.queryDurationMillis,
+              ...(event.level === 'error' ? { error: event.error } : {}),
+            }),
+        }
+      : {}),
   });
   let closing = false;
   // An idle client's error (the server restarted) must not crash the process;

@@ -26,7 +26,7 @@ it('when 50 products are looked up, then one query reads them all', async () => 
   const ids: string[] = [];
   for (let i = 0; i < 50; i += 1) ids.push(await rows.product());
   const queries: string[] = [];
-  const counted = createDatabase({ url: database.url, max: 2, connectionTimeoutMs: 5_000, statementTimeoutMs: 5_000, idleTimeoutMs: 1_000 }, () => undefined, (text) => queries.push(text));
+  const counted = createDatabase({ url: database.url, max: 2, connectionTimeoutMs: 5_000, statementTimeoutMs: 5_000, idleTimeoutMs: 1_000 }, () => undefined, ({ sql }) => queries.push(sql));
   try {
     const found = await new PostgresProductCatalog(counted.db).findMany(testContext(), ids);
 

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+
+/** What one `npm run bench` run does; `--quick` only changes the defaults. */
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  readonly connections: number;
+  readonly users: number;
+  readonly products: number;
+  /** Written into the report, e.g. "taken while other work ran on the machine". */
+  readonly note: string | undefined;
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--users N] [--products N] [--note TEXT]
+  --quick          small data set and short runs (under two minutes), for local use
+  --duration S     seconds measured per scenario and baseline (default 20, quick 4)
+  --warmup S       seconds of discarded load before each measurement (default 10, quick 1)
+  --connections N  concurrent connections of the load generator (default 64)
+  --users N        users seeded (default 100000, quick 10000)
+  --products N     products seeded, each with a large stock (default 10000, quick 1000)
+  --note TEXT      a remark written into docs/benchmarks.md (e.g. what else ran on the machine)`;
+
+const FULL = { warmupSeconds: 10, durationSeconds: 20, users: 100_000, products: 10_000 };
+const QUICK = { warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000 };
+
+/** A command line the harness cannot run; the message names the flag. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type ParsedCommandLine = { readonly help: true } | { readonly help: false; readonly options: BenchOptions };
+
+/** Strict: unknown flags, positionals and out-of-range numbers throw `UsageError`. */
+export function parseBenchArgs(args: readonly string[]): ParsedCommandLine {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        users: { type: 'string' },
+        products: { type: 'string' },
+        note: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { help: true };
+  const quick = values.quick ?? false;
+  const defaults = quick ? QUICK : FULL;
+  return {
+    help: false,
+    options: {
+      quick,
+      warmupSeconds: wholeNumber('--warmup', values.warmup, defaults.warmupSeconds, 0, 600),
+      durationSeconds: wholeNumber('--duration', values.duration, defaults.durationSeconds, 1, 3_600),
+      connections: wholeNumber('--connections', values.connections, 64, 1, 10_000),
+      users: wholeNumber('--users', values.users, defaults.users, 100, 10_000_000),
+      products: wholeNumber('--products', values.products, defaults.products, 10, 1_000_000),
+      note: values.note?.trim() || undefined,
+    },
+  };
+}
+
+function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const digits = raw.replaceAll('_', '');
+  const value = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}

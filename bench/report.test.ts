@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS, type ScenarioInfo } from './catalog.ts';
+import { toMeasurement, type Measurement } from './measurement.ts';
+import { checkTarget, count, flagsOf, formatMarkdown, keptSection, ratioTo, type BenchReport } from './report.ts';
+
+function measurement(overrides: Partial<Measurement> = {}): Measurement {
+  return {
+    name: 'express-hello',
+    title: 'bare express 5 hello-world',
+    connections: 64,
+    durationSeconds: 10,
+    requests: 100_000,
+    requestsPerSecond: 10_000,
+    okPerSecond: 10_000,
+    latencyP50Ms: 5,
+    latencyP99Ms: 12,
+    latencyMaxMs: 40,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    statusCounts: { '200': 100_000 },
+    peakRssBytes: 80 * 1024 * 1024,
+    ...overrides,
+  };
+}
+
+function scenario(name: string): ScenarioInfo {
+  const info = SCENARIOS.find((s) => s.name === name);
+  if (!info) throw new Error(`no scenario ${name}`);
+  return info;
+}
+
+function report(overrides: Partial<BenchReport> = {}): BenchReport {
+  return {
+    environment: {
+      date: '2025-01-01T00:00:00.000Z',
+      command: 'npm run bench -- --quick',
+      commit: 'abc123',
+      cpuModel: 'Test CPU',
+      cores: 2,
+      memoryBytes: 8 * 1024 ** 3,
+      os: 'Linux 6',
+      node: 'v22.0.0',
+      autocannon: '9.0.0',
+      postgres: 'PostgreSQL 17',
+      redis: 'none',
+    },
+    settings: { quick: true, connections: 64, warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000, productStock: 1_000_000 },
+    raisedLimits: { RATE_LIMIT_API_PER_WINDOW: '1000000000' },
+    baselines: [measurement(), measurement({ name: 'express-pg-write', title: 'write', okPerSecond: 2_000, requestsPerSecond: 2_000 })],
+    scenarios: [
+      { info: scenario('product-read'), measurement: measurement({ name: 'product-read', okPerSecond: 7_000, requestsPerSecond: 7_000, latencyP99Ms: 20 }) },
+      {
+        info: scenario('order-place'),
+        measurement: measurement({
+          name: 'order-place',
+          requests: 1_000,
+          okPerSecond: 50,
+          requestsPerSecond: 100,
+          non2xx: 500,
+          statusCounts: { '201': 500, '503': 500 },
+          latencyP99Ms: 300,
+        }),
+      },
+      { info: scenario('order-read'), skipped: 'no paid orders' },
+    ],
+    stockDrift: 0,
+    servicePeakRssBytes: 150 * 1024 * 1024,
+    notes: ['Taken while other work ran on the machine.'],
+    ...overrides,
+  };
+}
+
+describe('ratios', () => {
+  it("when both ran, then the ratio is the scenario's 2xx rate over the baseline's", () => {
+    expect(ratioTo(measurement({ okPerSecond: 6_000 }), measurement({ okPerSecond: 10_000 }))).toBeCloseTo(0.6);
+  });
+
+  it('when the scenario answered mostly errors, then only its 2xx answers count', () => {
+    expect(ratioTo(measurement({ requestsPerSecond: 20_000, okPerSecond: 1_000 }), measurement())).toBeCloseTo(0.1);
+  });
+
+  it.each([
+    ['the baseline is missing', undefined],
+    ['the baseline served nothing', measurement({ okPerSecond: 0 })],
+  ])('when %s, then there is no ratio', (_case, baseline) => {
+    expect(ratioTo(measurement(), baseline)).toBeNull();
+  });
+});
+
+describe('flags and targets', () => {
+  it('when a run is clean, then it carries no flags', () => {
+    expect(flagsOf(measurement())).toEqual([]);
+  });
+
+  it('when the non-2xx share, socket errors or RSS are too high, then each is flagged', () => {
+    const flags = flagsOf(measurement({ requests: 1_000, non2xx: 200, errors: 3, timeouts: 1, peakRssBytes: 300 * 1024 * 1024 }));
+    expect(flags).toEqual(['non-2xx 20.0%', '3 errors (1 timeouts)', 'RSS over 200 MB']);
+  });
+
+  it('when the non-2xx share is at most 1%, then it is not flagged (but still counted)', () => {
+    expect(flagsOf(measurement({ requests: 1_000, non2xx: 10 }))).toEqual([]);
+  });
+
+  it('when every part of a target holds, then it is met', () => {
+    const check = checkTarget(scenario('product-read'), measurement({ okPerSecond: 6_500, latencyP99Ms: 24 }), measurement());
+    expect(check).toEqual({ description: '≥ 60% of express-hello, p99 < 25 ms, 0 errors', misses: [] });
+  });
+
+  it('when ratio, p99 and errors miss, then each miss is named', () => {
+    const check = checkTarget(scenario('order-place'), measurement({ okPerSecond: 500, latencyP99Ms: 150, non2xx: 2 }), measurement({ okPerSecond: 2_000 }));
+    expect(check?.misses).toEqual(['ratio 25.0% < 35%', 'p99 150 ms ≥ 150 ms', '0 errors, 2 non-2xx']);
+  });
+
+  it('when a scenario has no target, then nothing is checked', () => {
+    expect(checkTarget(scenario('login'), measurement(), measurement())).toBeUndefined();
+  });
+});
+
+describe('the markdown report', () => {
+  it('when written, then it states the machine, Node, commit and command, and every run with its numbers', () => {
+    const markdown = formatMarkdown(report());
+
+    expect(markdown).toContain('Test CPU, 2 cores, 8.0 GiB RAM, Linux 6');
+    expect(markdown).toContain('| Node | v22.0.0 |');
+    expect(markdown).toContain('| Commit | abc123 |');
+    expect(markdown).toContain('`npm run bench -- --quick`');
+    expect(markdown).toContain('| bare express 5 hello-world | 10,000 | 5 | 12 | 100,000 | 0 | 0 | 80 |  |');
+    expect(markdown).toContain('| cached product read (GET /v1/products/{id}, 8 hot ids) | 7,000 | 5 | 20 | 100,000 | 0 | 0 | 80 | express-hello | 70.0% |');
+    expect(markdown).toContain('**met**');
+    expect(markdown).toContain('`RATE_LIMIT_API_PER_WINDOW=1000000000`');
+    expect(markdown).toContain('- Taken while other work ran on the machine.');
+    expect(markdown).toContain('0 units oversold or lost');
+  });
+
+  it('when a scenario answered many non-2xx, then they are counted, listed by status and flagged', () => {
+    const markdown = formatMarkdown(report());
+    const row = markdown.split('\n').find((line) => line.startsWith('| place an order'));
+
+    expect(row).toContain('| 1,000 | 0 | 500 |');
+    expect(row).toContain('⚠ non-2xx 50.0%');
+    expect(row).toContain('**missed**');
+    expect(markdown).toContain('- order-place: 503 × 500');
+  });
+
+  it('when a scenario could not run, then its row says why', () => {
+    const row = formatMarkdown(report())
+      .split('\n')
+      .find((line) => line.startsWith('| order read'));
+    expect(row).toContain('skipped: no paid orders');
+  });
+
+  it('when the previous file has notes below the marker, then they survive the rewrite', () => {
+    const first = formatMarkdown(report());
+    const withNotes = `${first}\n## Before/after\n\nThe cache made product reads 3x faster.\n`;
+
+    const second = formatMarkdown(report(), withNotes);
+
+    expect(second).toContain('## Before/after\n\nThe cache made product reads 3x faster.');
+    expect(second.match(/Everything below this line is kept/g)).toHaveLength(1);
+    expect(keptSection(undefined)).toContain('Everything below this line is kept');
+  });
+
+  it('when numbers are large, then they get thousands separators', () => {
+    expect(count(1_234_567.4)).toBe('1,234,567');
+    expect(count(Number.NaN)).toBe('–');
+  });
+});
+
+describe('measurements from autocannon results', () => {
+  it('when a result comes in, then rates are per measured second and statuses are counted', () => {
+    const m = toMeasurement(
+      { name: 'x', title: 'X', connections: 64 },
+      {
+        duration: 4,
+        errors: 2,
+        timeouts: 1,
+        non2xx: 100,
+        '2xx': 300,
+        latency: { p50: 3, p99: 9, max: 20 },
+        requests: { total: 400 },
+        statusCodeStats: { '200': { count: 300 }, '503': { count: 100 } },
+      },
+      1024,
+    );
+
+    expect(m).toMatchObject({ requests: 400, requestsPerSecond: 100, okPerSecond: 75, non2xx: 100, errors: 2, peakRssBytes: 1024 });
+    expect(m.statusCounts).toEqual({ '200': 300, '503': 100 });
+  });
+});

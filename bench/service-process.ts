@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../cmd/shared/project-paths.ts';
+import type { BenchRedis } from './bench-redis.ts';
+import { freePort, type ProcessGroup, type RunningProcess } from './processes.ts';
+
+/**
+ * Throttles that protect production but would make the benchmark measure
+ * themselves: the API and sign-in rate limits (all load comes from one
+ * address and a few users), the rate limit and bulkhead towards the payment
+ * gateway, and the queue in front of the password hasher (its 2 concurrent
+ * hashes stay: they are the CPU cost being measured).
+ */
+export const RAISED_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_API_PER_WINDOW: '1000000000',
+  RATE_LIMIT_AUTH_PER_WINDOW: '1000000000',
+  PAYMENT_REQUESTS_PER_SECOND: '1000000',
+  PAYMENT_MAX_CONCURRENT: '256',
+  PAYMENT_MAX_QUEUED: '4096',
+  PASSWORD_HASH_QUEUE: '1024',
+};
+
+export interface RunningService {
+  readonly service: RunningProcess;
+  readonly sandbox: RunningProcess;
+}
+
+/** The sandbox gateway (no faults, no latency), then the service in production mode against them. */
+export async function startService(group: ProcessGroup, databaseUrl: string, redis: BenchRedis | undefined): Promise<RunningService> {
+  const sandboxPort = await freePort();
+  const sandbox = await group.start({
+    name: 'payment sandbox',
+    script: join(PROJECT_ROOT, 'cmd/payment-sandbox/main.ts'),
+    args: ['--port', String(sandboxPort), '--host', '127.0.0.1'],
+    env: { NODE_ENV: 'production' },
+    port: sandboxPort,
+    readyPath: '/healthz',
+  });
+  // The sandbox starts without faults; clearing them says so explicitly.
+  const faults = await fetch(`${sandbox.url}/admin/faults`, { method: 'DELETE' });
+  if (faults.status !== 200) throw new Error(`the sandbox refused to clear its faults: ${faults.status}`);
+
+  const port = await freePort();
+  const service = await group.start({
+    name: 'ordersvc',
+    script: join(PROJECT_ROOT, 'cmd/server/main.ts'),
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      PAYMENT_GATEWAY_URL: sandbox.url,
+      ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
+      ...RAISED_LIMITS,
+    },
+    port,
+    readyPath: '/readyz',
+    readyTimeoutMs: 120_000,
+  });
+  return { service, sandbox };
+}

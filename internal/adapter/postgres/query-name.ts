@@ -1,0 +1,24 @@
+/**
+ * A short, parameter-free name for a SQL statement — its verb and the first
+ * table it names ("select orders", "insert activity_events", "update
+ * products") — for metric labels and the slow-query log. Statements that name
+ * no table are named by their verb alone ("select", "begin").
+ */
+export function queryName(sql: string): string {
+  const text = sql.trim().replace(/\s+/g, ' ');
+  const verb = /^(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'unknown';
+  const table = TABLE_AFTER[verb] ? new RegExp(`\\b${TABLE_AFTER[verb]}\\s+("?)([\\w.]+)\\1`, 'i').exec(text)?.[2] : undefined;
+  if (verb === 'with') {
+    // A CTE: named by the statement that uses it.
+    const main = /\)\s*(select|insert|update|delete)\b/i.exec(text);
+    return main ? `with ${queryName(text.slice(main.index + main[0].length - main[1]!.length))}` : 'with';
+  }
+  return table ? `${verb} ${table.toLowerCase()}` : verb;
+}
+
+const TABLE_AFTER: Record<string, string> = {
+  select: 'from',
+  delete: 'from',
+  insert: 'into',
+  update: 'update',
+};
