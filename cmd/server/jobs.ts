@@ -7,7 +7,9 @@ import { GetQueueDepths } from '../../internal/app/jobs/get-queue-depths.use-cas
 import { ListJobs } from '../../internal/app/jobs/list-jobs.use-case.ts';
 import { ListNotifications } from '../../internal/app/jobs/list-notifications.use-case.ts';
 import { ORDER_CONFIRMATION, OrderConfirmationHandler } from '../../internal/app/jobs/order-confirmation.job.ts';
+import { ORDER_RECOVERY, OrderRecoveryHandler } from '../../internal/app/jobs/order-recovery.job.ts';
 import { RetryJob } from '../../internal/app/jobs/retry-job.use-case.ts';
+import type { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import type { JobHandler, JobType } from '../../internal/domain/jobs/job-handler.ts';
 import type { JobQueue } from '../../internal/domain/jobs/job-queue.ts';
 import type { OrderRepository } from '../../internal/domain/order/order-repository.ts';
@@ -20,15 +22,16 @@ import type { JobUseCases } from '../../internal/transport/http/jobs/jobs.routes
  * retry policy) beside its handler in internal/app/jobs/, list it here, and
  * construct its handler in `handlersOf` below.
  */
-export const JOB_TYPES: readonly JobType<object>[] = [ORDER_CONFIRMATION];
+export const JOB_TYPES: readonly JobType<object>[] = [ORDER_CONFIRMATION, ORDER_RECOVERY];
 
 /** What the handlers need from the rest of the service. */
 export interface JobDeps {
   readonly orders: OrderRepository;
+  readonly recovery: RecoverPendingOrders;
 }
 
 function handlersOf(deps: JobDeps, notifier: PostgresNotifier): JobHandler<object>[] {
-  return [new OrderConfirmationHandler(deps.orders, notifier)];
+  return [new OrderConfirmationHandler(deps.orders, notifier), new OrderRecoveryHandler(deps.recovery)];
 }
 
 export interface Jobs {

@@ -54,6 +54,7 @@ import { createCaches } from './caches.ts';
 import { createSchedules } from './schedules.ts';
 import { createJobs } from './jobs.ts';
 import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirmation.job.ts';
+import { orderRecoveryRequest } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 
@@ -111,7 +112,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const streams = await startActivity(config, logger, database, users);
     activity = streams;
     // The workers need the database; without it the service still starts (not ready) and they follow.
-    jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository }), { log: logger });
+    jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
     const app = buildApp({
       logger,
@@ -156,7 +157,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
           }),
           orderRepository,
           new PostgresIdempotencyStore(database.db),
-          { ttlMs: config.orders.idempotencyTtlMs, staleAfterMs: config.orders.recoverAfterMs },
+          {
+            ttlMs: config.orders.idempotencyTtlMs,
+            staleAfterMs: config.orders.recoverAfterMs,
+            onPending: (ctx, order) => jobQueue.queue.enqueue(ctx, orderRecoveryRequest(order.id, config.orders.recoverAfterMs)),
+          },
         ),
         getOrder: new GetOrder(orderRepository),
         listOrders: new ListOrders(orderRepository),

@@ -2,6 +2,7 @@ import type { JobRequest } from '../../domain/jobs/job.ts';
 import type { JobHandler, JobType, ReceivedJob } from '../../domain/jobs/job-handler.ts';
 import type { Notifier } from '../../domain/notification/notifier.ts';
 import type { OrderRepository } from '../../domain/order/order-repository.ts';
+import { formatMoney } from '../../domain/product/money.ts';
 import type { Context } from '../../domain/shared/context.ts';
 
 export interface OrderConfirmationPayload {
@@ -45,7 +46,7 @@ export class OrderConfirmationHandler implements JobHandler<OrderConfirmationPay
       topic: ORDER_CONFIRMATION.type,
       orderId: order.id,
       subject: `Your order ${order.id} is confirmed`,
-      body: `Thank you for your order: ${order.lines.length} line(s), ${order.total.amountMinor} ${order.total.currency} (minor units) in total, paid.`,
+      body: `Thank you for your order: ${order.lines.length} line(s), ${formatMoney(order.total)} in total, paid.`,
     });
     ctx.log.info({ order_id: order.id, sent }, sent ? 'order confirmation sent' : 'order confirmation was sent before');
   }

@@ -133,6 +133,35 @@ describe('IdempotentPlaceOrder', () => {
     expect(await allOrders()).toHaveLength(1);
   });
 
+  it('when a placement ends pending, then its recovery is scheduled once; a paid one schedules nothing', async () => {
+    const pendingOrders: string[] = [];
+    const watched = new IdempotentPlaceOrder(world.placeOrder, world.orders, world.idempotency, {
+      onPending: (_ctx, order) => Promise.resolve(void pendingOrders.push(order.id)),
+    });
+    const placeWatched = (input: PlaceOrderInput, key: string) => watched.execute(buyer, { key, fingerprint: fingerprintOf(input), order: input, render });
+    await placeWatched(orderOf([mug]), 'paid-key');
+    world.gateway.makeUnavailable();
+
+    const pending = await placeWatched(orderOf([mug]), 'pending-key');
+    await placeWatched(orderOf([mug]), 'pending-key');
+
+    expect(pending).toMatchObject({ status: 202, replayed: false });
+    expect(pendingOrders).toEqual([(pending.body as { id: string }).id]);
+  });
+
+  it('when scheduling the recovery fails, then the answer is still the pending order and the failure is logged', async () => {
+    const failing = new IdempotentPlaceOrder(world.placeOrder, world.orders, world.idempotency, {
+      onPending: () => Promise.reject(new Error('the job queue is down')),
+    });
+    world.gateway.makeUnavailable();
+
+    const input = orderOf([mug]);
+    const answer = await failing.execute(buyer, { key: 'k', fingerprint: fingerprintOf(input), order: input, render });
+
+    expect(answer).toMatchObject({ status: 202 });
+    expect(world.logged('error')).toContain('scheduling the recovery of a pending order failed; the recovery sweep will find it');
+  });
+
   it('when another user sends the same key, then it is a request of its own', async () => {
     await place(orderOf([mug]));
 

@@ -46,6 +46,12 @@ export interface IdempotentPlaceOrderOptions {
    * settling. Default 30 s.
    */
   readonly staleAfterMs?: number | undefined;
+  /**
+   * Told when a placement ends with its order still pending (the gateway's
+   * answer is not known), so its recovery can be scheduled. Best effort: a
+   * failure is logged, and the periodic recovery sweep is the net.
+   */
+  readonly onPending?: ((ctx: Context, order: Order) => Promise<unknown>) | undefined;
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -77,6 +83,7 @@ export class IdempotentPlaceOrder {
   readonly #retryAfterMs: number;
   readonly #settleTimeoutMs: number;
   readonly #staleAfterMs: number;
+  readonly #onPending: ((ctx: Context, order: Order) => Promise<unknown>) | undefined;
 
   constructor(placeOrder: PlaceOrder, orders: OrderRepository, store: IdempotencyStore, options: IdempotentPlaceOrderOptions = {}) {
     this.#placeOrder = placeOrder;
@@ -86,6 +93,7 @@ export class IdempotentPlaceOrder {
     this.#retryAfterMs = options.retryAfterMs ?? 1_000;
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 5_000;
     this.#staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.#onPending = options.onPending;
   }
 
   /** @throws IdempotencyKeyReusedError, RequestInProgressError, ValidationError, and what PlaceOrder throws before its order exists */
@@ -108,7 +116,12 @@ export class IdempotentPlaceOrder {
       ctx.log.warn({ idempotencyKey: input.key }, 'an idempotency key was left in progress without an order; the retry runs the request afresh');
     }
 
-    const response = input.render(await this.#place(ctx, ref, { ...input.order, idempotencyKey: input.key }));
+    const outcome = await this.#place(ctx, ref, { ...input.order, idempotencyKey: input.key });
+    const onPending = this.#onPending;
+    if (outcome.kind === 'pending' && onPending) {
+      await this.#bookkeep(ctx, 'scheduling the recovery of a pending order failed; the recovery sweep will find it', (settling) => onPending(settling, outcome.order));
+    }
+    const response = input.render(outcome);
     await this.#bookkeep(ctx, 'storing the response of an idempotent request failed; the key stays in progress until it expires', (settling) =>
       this.#store.complete(settling, ref, response),
     );

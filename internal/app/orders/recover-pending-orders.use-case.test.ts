@@ -143,4 +143,31 @@ describe('RecoverPendingOrders', () => {
   it('when a customer runs recovery, then ForbiddenError is thrown', async () => {
     await expect(recover.execute(world.customer())).rejects.toBeInstanceOf(ForbiddenError);
   });
+
+  describe('recoverOne (the order-recovery job)', () => {
+    it('when the order is still pending, then it is resolved at once, whatever its age', async () => {
+      const order = await aPendingOrder({ reserved: true, cardToken: 'tok_approved' });
+
+      expect(await recover.recoverOne(world.system, order.id)).toBe('paid');
+      expect(await statusOf(order)).toMatchObject({ status: 'paid', version: 2 });
+    });
+
+    it('when the order was settled meanwhile, then it is left as it is (a second run has no effect)', async () => {
+      const order = await aPendingOrder({ reserved: true });
+
+      const first = await recover.recoverOne(world.system, order.id);
+      const second = await recover.recoverOne(world.system, order.id);
+
+      expect({ first, second }).toEqual({ first: 'payment_failed', second: 'payment_failed' });
+      expect(await statusOf(order)).toMatchObject({ version: 2 });
+      expect(await world.stockOf(mug.id)).toBe(10);
+    });
+
+    it('when a customer runs it, then ForbiddenError is thrown and nothing changes', async () => {
+      const order = await aPendingOrder();
+
+      await expect(recover.recoverOne(world.customer(), order.id)).rejects.toBeInstanceOf(ForbiddenError);
+      expect(await statusOf(order)).toMatchObject({ status: 'pending' });
+    });
+  });
 });

@@ -56,6 +56,19 @@ export class RecoverPendingOrders {
     return { resolved, failed };
   }
 
+  /**
+   * Resolves one order if it is still pending (its request must be over: the
+   * order-recovery job runs it `olderThanMs` after the request answered 202).
+   * Waits for the order's lock, so a concurrent sweep and this never both act.
+   * @returns the order's status afterwards
+   * @throws OrderNotFoundError, and what the gateway or the store throws (the order stays pending)
+   */
+  async recoverOne(ctx: Context, orderId: string): Promise<OrderStatus> {
+    requireSystemOrAdmin(ctx, 'recover a pending order');
+    const order = await this.#orders.update(ctx, orderId, (current) => (current.status === 'pending' ? this.#resolve(ctx, current) : current));
+    return order.status;
+  }
+
   async #resolve(ctx: Context, order: Order): Promise<Order> {
     const payment = paymentFrom(await this.#gateway.findByIdempotencyKey(ctx, order.id));
     if (payment.kind === 'held') {

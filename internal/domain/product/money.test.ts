@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../shared/domain-error.ts';
-import { MONEY_MAX_AMOUNT_MINOR, isCurrencyCode, money, sameMoney } from './money.ts';
+import { MONEY_MAX_AMOUNT_MINOR, formatMoney, isCurrencyCode, money, sameMoney } from './money.ts';
 
 function pointersOf(run: () => unknown): string[] {
   try {
@@ -65,5 +65,16 @@ describe('money', () => {
     [{ amountMinor: 1, currency: 'EUR' }, { amountMinor: 1, currency: 'USD' }, false],
   ])('when comparing %j with %j, then they are the same: %s', (a, b, expected) => {
     expect(sameMoney(a, b)).toBe(expected);
+  });
+});
+
+describe('formatMoney', () => {
+  it.each([
+    [2500, 'EUR', '25.00 EUR'],
+    [1250, 'JPY', '1,250 JPY'],
+    [1234567, 'USD', '12,345.67 USD'],
+    [1005, 'KWD', '1.005 KWD'],
+  ])('when %i minor units of %s are shown, then they read %s', (amountMinor, currency, text) => {
+    expect(formatMoney({ amountMinor, currency })).toBe(text);
   });
 });

@@ -49,3 +49,10 @@ export function checkMoney(input: Money, pointer: string, issues: FieldIssue[]):
 export function sameMoney(a: Money, b: Money): boolean {
   return a.amountMinor === b.amountMinor && a.currency === b.currency;
 }
+
+/** For people: "25.00 EUR", "1,250 JPY" — the amount in the currency's own minor-unit digits. */
+export function formatMoney(value: Money): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: value.currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const amount = value.amountMinor / 10 ** digits;
+  return `${new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount)} ${value.currency}`;
+}

@@ -153,6 +153,9 @@ describe('a gateway that does not answer', () => {
     expect(await stockInDb(app, product.id)).toBe(5);
     expect(await reservedInDb(app, product.id)).toBe(0);
     expect((await world.gateway.stats()).authorizations).toBe(0);
+    // Its recovery was also queued as a job of its own (whichever came first, the sweep or the job, settled it once).
+    const { data: jobs } = await admin.api.GET('/v1/admin/jobs', { params: { query: { queue: 'order-recovery', limit: 100 } } });
+    expect(jobs!.items.filter((job) => (job.payload as { orderId?: string }).orderId === pending.id)).toHaveLength(1);
   });
 });
 
