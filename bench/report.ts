@@ -1,16 +1,10 @@
 import { BASELINES, MAX_RSS_BYTES, NON_2XX_FLAG_SHARE, type BaselineName, type ScenarioInfo, type Target } from './catalog.ts';
+import type { Machine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
 
-export interface Environment {
+export interface Environment extends Machine {
   readonly date: string;
   readonly command: string;
-  readonly commit: string;
-  readonly cpuModel: string;
-  readonly cores: number;
-  readonly memoryBytes: number;
-  readonly os: string;
-  readonly node: string;
-  readonly autocannon: string;
   readonly postgres: string;
   readonly redis: string;
 }
