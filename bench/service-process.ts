@@ -22,6 +22,8 @@ export const RAISED_LIMITS: Readonly<Record<string, string>> = {
 export interface RunningService {
   readonly service: RunningProcess;
   readonly sandbox: RunningProcess;
+  /** The service's diagnostics listener (loopback, no token): heap, event loop, CPU profiles. */
+  readonly diagnosticsUrl: string;
 }
 
 /** The sandbox gateway (no faults, no latency), then the service in production mode against them. */
@@ -40,6 +42,7 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
   if (faults.status !== 200) throw new Error(`the sandbox refused to clear its faults: ${faults.status}`);
 
   const port = await freePort();
+  const diagnosticsPort = await freePort();
   const service = await group.start({
     name: 'ordersvc',
     script: join(PROJECT_ROOT, 'cmd/server/main.ts'),
@@ -48,14 +51,17 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
+      DIAGNOSTICS_PORT: String(diagnosticsPort),
       DATABASE_URL: databaseUrl,
       PAYMENT_GATEWAY_URL: sandbox.url,
       ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
       ...RAISED_LIMITS,
+      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under the bench's load.
+      ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
     },
     port,
     readyPath: '/readyz',
     readyTimeoutMs: 120_000,
   });
-  return { service, sandbox };
+  return { service, sandbox, diagnosticsUrl: `http://127.0.0.1:${diagnosticsPort}` };
 }

@@ -16,6 +16,7 @@ import { rateLimiter } from './rate-limit.ts';
 import { schedulesRouter, type ScheduleUseCases } from './schedules/schedules.routes.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
+import { cacheValidatorRouteMatchers } from './openapi-route-cache.ts';
 import { assertUnambiguousRoutes } from './route-table.ts';
 import { trustProxySetting } from './trust-proxy.ts';
 import { usersRouter, type UserUseCases } from './users/users.routes.ts';
@@ -88,6 +89,7 @@ export function buildApp(deps: AppDeps): Express {
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(deps.apiSpecText);
   });
+  cacheValidatorRouteMatchers();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
