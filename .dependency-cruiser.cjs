@@ -5,6 +5,7 @@
  *
  *   cmd/                     entry points; may import everything
  *   internal/transport/http  -> app, domain, platform        (NOT adapter)
+ *   internal/transport/diagnostics -> app, domain, platform, transport/http (NOT adapter); http NOT -> diagnostics
  *   internal/app             -> domain, platform             (NOT adapter, transport, I/O libs)
  *   internal/domain          -> domain, pure node built-ins  (NOT any other layer, NOT I/O libs)
  *   internal/adapter         -> domain, platform             (NOT app, transport)
@@ -182,6 +183,17 @@ module.exports = {
         'but not internal/adapter (nor cmd). Adapters are wired in cmd/.',
       from: { path: '^internal/transport/', pathNot: TEST_FILE },
       to: { path: '^(?:internal/adapter/|cmd/)' },
+    },
+
+    {
+      name: 'api-not-diagnostics',
+      severity: 'error',
+      comment:
+        'The public API (internal/transport/http) must not import internal/transport/diagnostics: ' +
+        'heap snapshots and profiles belong on the separate, loopback or token-protected listener ' +
+        'only, never behind a route of the API. (Diagnostics may read the API, e.g. its route table.)',
+      from: { path: '^internal/transport/http/', pathNot: TEST_FILE },
+      to: { path: '^internal/transport/diagnostics/' },
     },
 
     // -------------------------------------------------------------- platform

@@ -19,13 +19,15 @@ export interface BenchDatabase {
 }
 
 /**
- * A fresh `ordersvc_bench` on BENCH_DATABASE_URL or DATABASE_URL (any
+ * A fresh `ordersvc_bench` (or `name`) on BENCH_DATABASE_URL or DATABASE_URL (any
  * database of that server serves to create it), else on the local server at
  * 127.0.0.1:5432, else on an embedded PostgreSQL of its own. A URL given
  * explicitly that does not answer is an error, not a reason to measure
  * another server. BENCH_DATABASE_URL=embedded asks for the embedded one.
  */
-export async function createBenchDatabase(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<BenchDatabase> {
+export async function createBenchDatabase(env: NodeJS.ProcessEnv, log: (line: string) => void, name: string = BENCH_DATABASE): Promise<BenchDatabase> {
+  // The name goes into DROP/CREATE DATABASE as an identifier: plain ones only.
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
   const forceEmbedded = env.BENCH_DATABASE_URL === 'embedded';
   const given = forceEmbedded ? undefined : env.BENCH_DATABASE_URL || env.DATABASE_URL || undefined;
   let adminUrl = given ?? LOCAL_SERVER;
@@ -51,21 +53,21 @@ export async function createBenchDatabase(env: NodeJS.ProcessEnv, log: (line: st
   }
 
   await withClient(adminUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
   });
   const url = new URL(adminUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${name}`;
   const where = embedded ? 'embedded, own data folder' : `${url.hostname}:${url.port || 5432}`;
 
   let dropped: Promise<void> | undefined;
   return {
     url: url.toString(),
-    description: `${version} (${where}), database ${BENCH_DATABASE}`,
+    description: `${version} (${where}), database ${name}`,
     drop() {
       dropped ??= (async () => {
         try {
-          await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`));
+          await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
         } finally {
           if (embedded) await stopEmbedded(embedded);
         }

@@ -20,7 +20,7 @@ describe('job worker concurrency', () => {
   });
 
   it('when the workers could hold more jobs than JOBS_MAX_HELD, then the service refuses to start unless workers are off', () => {
-    expect(() => concurrencyByQueue(configWith({ concurrency: 4, batchSize: 5, maxHeldJobs: 10 }))).toThrow(/hold up to 20 jobs/);
+    expect(() => concurrencyByQueue(configWith({ concurrency: 4, batchSize: 5, maxHeldJobs: 10 }))).toThrow(/hold up to 40 jobs/); // 4 workers × 5 jobs × 2 queues
     expect(() => concurrencyByQueue(configWith({ enabled: false, concurrency: 4, batchSize: 5, maxHeldJobs: 10 }))).not.toThrow();
   });
 });

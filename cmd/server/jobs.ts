@@ -1,4 +1,4 @@
-import { PgBossJobQueue, type EnqueueInTransaction } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
+import { PgBossJobQueue, type EnqueueInTransaction, type JobQueueEvents } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
 import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
 import { PostgresNotifier } from '../../internal/adapter/postgres/postgres-notifier.ts';
 import { CancelJob } from '../../internal/app/jobs/cancel-job.use-case.ts';
@@ -11,7 +11,7 @@ import { ORDER_RECOVERY, OrderRecoveryHandler } from '../../internal/app/jobs/or
 import { RetryJob } from '../../internal/app/jobs/retry-job.use-case.ts';
 import type { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import type { JobHandler, JobType } from '../../internal/domain/jobs/job-handler.ts';
-import type { JobQueue } from '../../internal/domain/jobs/job-queue.ts';
+import type { JobAdmin, JobQueue } from '../../internal/domain/jobs/job-queue.ts';
 import type { OrderRepository } from '../../internal/domain/order/order-repository.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
@@ -38,6 +38,8 @@ export interface Jobs {
   /** For adapters that enqueue in their own transaction (the order repository when an order is paid). */
   readonly enqueueInTransaction: EnqueueInTransaction;
   readonly queue: JobQueue;
+  /** Jobs per queue and state, dead letters included (for metrics; no access check). */
+  readonly depths: JobAdmin['depths'];
   /** The admin operations; those that need the started queue fail until it is. */
   readonly useCases: JobUseCases;
   /** Starts the queue and, when `jobs.enabled`, the workers. Call once. */
@@ -50,7 +52,7 @@ export interface StartedJobs {
 }
 
 /** The job queue on the service's PostgreSQL; nothing runs until `start`. */
-export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle): Jobs {
+export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle, events?: JobQueueEvents): Jobs {
   const concurrency = concurrencyByQueue(config);
   const queue = new PgBossJobQueue({
     connectionString: connectionStringOf(database),
@@ -66,11 +68,13 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
     expireSeconds: config.jobs.expireSeconds,
     deadRetentionSeconds: config.jobs.deadRetentionDays * 86_400,
     logger,
+    events,
   });
   const notifier = new PostgresNotifier(database.db);
   return {
     enqueueInTransaction: queue.enqueueInTransaction,
     queue,
+    depths: (ctx) => queue.depths(ctx),
     useCases: {
       listJobs: new ListJobs(queue),
       getJob: new GetJob(queue),

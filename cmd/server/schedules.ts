@@ -10,7 +10,8 @@ import type { Context } from '../../internal/domain/shared/context.ts';
 import type { AppConfig, ScheduleSettings } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { purgeInBatches } from '../../internal/platform/scheduler/purge-in-batches.ts';
-import { Scheduler, type ScheduledRun, type ScheduleDefinition } from '../../internal/platform/scheduler/scheduler.ts';
+import { activeTraceId, inSpan } from '../../internal/platform/tracing/spans.ts';
+import { Scheduler, type ScheduledRun, type ScheduleDefinition, type ScheduleStatus } from '../../internal/platform/scheduler/scheduler.ts';
 import type { ScheduleUseCases } from '../../internal/transport/http/schedules/schedules.routes.ts';
 
 export interface ScheduleDeps {
@@ -24,6 +25,8 @@ export interface ScheduleDeps {
 
 export interface Schedules {
   readonly useCases: ScheduleUseCases;
+  /** Each schedule's counters on this replica (for metrics). */
+  readonly status: () => ScheduleStatus[];
   /** Starts the timers (and the runs due at start). */
   start(): void;
   /** No new runs; resolves when the runs in progress ended or `graceMs` passed. The same promise on every call. */
@@ -39,11 +42,11 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
   const sessions = new PostgresSessionStore(database.db, { idleTtlMs: config.auth.sessionIdleTtlMs });
   // With Redis, PostgreSQL holds sessions only as the fallback copy.
   const sessionsInPostgres = !redis || config.auth.sessionFallback === 'postgres';
-  const contextOf = (run: ScheduledRun): Context => ({
-    traceId: `${run.schedule}-${run.dueAt.getTime()}`,
-    signal: run.signal,
-    log: log.child({ schedule: run.schedule }),
-  });
+  const contextOf = (run: ScheduledRun): Context => {
+    // The run's span (see tracedRun) gives the trace id while tracing is on.
+    const traceId = activeTraceId() ?? `${run.schedule}-${run.dueAt.getTime()}`;
+    return { traceId, signal: run.signal, log: log.child({ schedule: run.schedule, trace_id: traceId }) };
+  };
 
   const definitions: ScheduleDefinition[] = [
     {
@@ -81,12 +84,19 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
     instance,
     onSessionError: (error) => log.warn({ error: error.message }, 'the schedule lock connection failed; runs in progress are no longer exclusive'),
   });
-  const scheduler = new Scheduler(definitions, { coordinator, logger: log });
+  const scheduler = new Scheduler(definitions.map(tracedRun), { coordinator, logger: log });
   return {
     useCases: { listSchedules: new ListSchedules(scheduler, instance) },
     start: () => scheduler.start(),
+    status: () => scheduler.status(),
     stop: (graceMs) => scheduler.stop(graceMs),
   };
+}
+
+/** Each run is a trace of its own: its statements and calls are spans of it. */
+function tracedRun(definition: ScheduleDefinition): ScheduleDefinition {
+  const name = `schedule ${definition.name}`;
+  return { ...definition, task: (run) => inSpan(name, { root: true, attributes: { 'ordersvc.schedule': definition.name } }, () => definition.task(run)) };
 }
 
 function settingsOf(settings: ScheduleSettings): Pick<ScheduleDefinition, 'cron' | 'timeoutMs' | 'enabled'> {

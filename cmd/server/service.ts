@@ -57,6 +57,12 @@ import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirma
 import { orderRecoveryRequest } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
+import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
+import { createMetrics } from './metrics.ts';
+import { startServiceTracing } from './tracing.ts';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
+import type { RunningHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -64,25 +70,45 @@ export interface RunningService {
   readonly shutdown: Shutdown;
   /** The activity hub's subscribers and buffered events (tests watch memory with it). */
   readonly activityStats: RunningActivity['stats'];
+  /** The diagnostics listener's port; undefined when it is disabled. */
+  readonly diagnosticsPort: number | undefined;
+  /** The port serving `GET /metrics` (the main one unless METRICS_PORT is set); undefined when metrics are off. */
+  readonly metricsPort: number | undefined;
 }
 
 /** Wires every adapter into the use-cases and starts serving; stop with `shutdown`. */
 export interface ServiceOptions {
   /** Sees every SQL statement the service runs (tests count queries with it). */
   readonly onQuery?: QueryObserver;
+  /** Tests: with tracing enabled, spans go to this exporter instead of the OTLP collector. */
+  readonly spanExporter?: SpanExporter;
 }
 
 export async function startService(config: AppConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  // Before anything starts: a diagnostics listener open to the network without a token is refused.
+  checkDiagnosticsSettings(config);
   const shutdown = new Shutdown(logger);
-  const database = await openDatabase(config, logger, options.onQuery ? { onQuery: options.onQuery } : {});
+  const metrics = createMetrics(config, logger);
+  const tracing = startServiceTracing(config, logger, { exporter: options.spanExporter });
+  const onQuery = combineQueryObservers(options.onQuery, metrics?.onQuery, tracing.onQuery);
+  const database = await openDatabase(config, logger, onQuery ? { onQuery } : {}).catch(async (error: unknown) => {
+    await tracing.shutdown();
+    throw error;
+  });
   const redis = await openRedis(config, logger);
+  tracing.redis(redis);
   let activity: RunningActivity | undefined;
   let jobs: BackgroundStart | undefined;
+  let diagnostics: RunningDiagnostics | undefined;
+  let metricsListener: RunningHttpServer | undefined;
   const closeClients = async () => {
+    await metricsListener?.stop(0);
+    await diagnostics?.stop(0);
     await jobs?.stop();
     await activity?.stop();
     redis?.disconnect();
     await database.shutdown();
+    await tracing.shutdown();
   };
   try {
     const caches = createCaches(config, logger, redis);
@@ -91,9 +117,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db);
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
-    const payments = await openPaymentGateway(config, logger, redis);
+    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
-    const jobQueue = createJobs(config, logger, database);
+    const jobQueue = createJobs(config, logger, database, metrics?.jobEvents);
     const orderRepository = new PostgresOrderRepository(database.db, {
       // The confirmation is enqueued in the transaction that makes the order paid: both or neither.
       onStatusChanged: async (trx, _before, after) => {
@@ -101,7 +127,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       },
     });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
-    const recovery = new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 });
+    const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
     const schedules = createSchedules({ config, logger, database, recovery, redis: redis !== undefined });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
@@ -114,8 +140,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     // The workers need the database; without it the service still starts (not ready) and they follow.
     jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
-    const app = buildApp({
+    const checkReadiness = new CheckReadiness(
+      [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
+      config.database.readyTimeoutMs,
+      () => shutdown.inProgress,
+    );
+    const app = buildApp(tracing.useCases({
       logger,
+      tracing: tracing.http,
       http: config.http,
       rateLimit: {
         ...config.rateLimit,
@@ -151,10 +183,10 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       },
       orders: {
         placeOrder: new IdempotentPlaceOrder(
-          new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, {
+          tracing.useCase(new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, {
             newId: uuidv7,
             settleTimeoutMs: config.orders.settleTimeoutMs,
-          }),
+          })),
           orderRepository,
           new PostgresIdempotencyStore(database.db),
           {
@@ -169,15 +201,26 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       },
       activity: streams.useCases,
       jobs: jobQueue.useCases,
-      checkReadiness: new CheckReadiness(
-        [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
-        config.database.readyTimeoutMs,
-        () => shutdown.inProgress,
-      ),
+      checkReadiness,
       schedules: schedules.useCases,
       isShuttingDown: () => shutdown.inProgress,
-    });
+      metrics: metrics?.http,
+    }));
+    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats });
+    metricsListener = await metrics?.listen();
 
+    diagnostics = await startDiagnostics(config, logger, {
+      app,
+      checkReadiness,
+      pool: database.pool,
+      getQueueDepths: jobQueue.useCases.getQueueDepths,
+      listSchedules: schedules.useCases.listSchedules,
+      breakers: () => {
+        const stats = payments.gateway.stats();
+        return { payment_gateway: { state: stats.breaker, running: stats.running, queued: stats.queued } };
+      },
+      activity: streams.stats,
+    });
     const http = await startHttpServer(app, config.http);
     // Scheduled work; orders left pending by a crash are also settled at once.
     schedules.start();
@@ -196,6 +239,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       const { forced } = await http.stop(config.shutdown.graceMs);
       if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
     });
+    const startedMetricsListener = metricsListener;
+    // Scrapes go on while the API drains.
+    shutdown.add('metrics listener', () => startedMetricsListener?.stop(config.shutdown.graceMs) ?? Promise.resolve());
+    const startedDiagnostics = diagnostics;
+    shutdown.add('diagnostics listener', () => startedDiagnostics?.stop(config.shutdown.graceMs) ?? Promise.resolve());
     // After the server: requests in flight may still enqueue jobs until it has drained.
     const startedJobs = jobs;
     shutdown.add('job workers', () => startedJobs.stop());
@@ -207,7 +255,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       else redis?.disconnect();
     });
     shutdown.add('database', () => database.shutdown());
-    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats };
+    // Last: the spans of everything above are flushed to the collector.
+    shutdown.add('tracing', () => tracing.shutdown());
+    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined };
   } catch (error) {
     await closeClients();
     throw error;

@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
-import { createDatabase, type DatabaseHandle, type QueryObserver } from '../../internal/adapter/postgres/database.ts';
+import { combineQueryObservers, createDatabase, type DatabaseHandle, type QueryObserver } from '../../internal/adapter/postgres/database.ts';
+import { slowQueryLog } from '../../internal/adapter/postgres/slow-query-log.ts';
 import { SqlMigrator } from '../../internal/adapter/postgres/sql-migrator.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
@@ -16,6 +17,7 @@ export interface OpenedDatabase extends DatabaseHandle {
 /**
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL when it is
  * empty; the embedded database is always migrated, an external one when asked.
+ * Statements go to the slow-query log (DB_SLOW_QUERY_MS, DB_LOG_QUERIES) and to `onQuery`.
  */
 export async function openDatabase(config: AppConfig, logger: Logger, options: { autoMigrate?: boolean; onQuery?: QueryObserver } = {}): Promise<OpenedDatabase> {
   let embedded: EmbeddedPostgresServer | undefined;
@@ -36,7 +38,10 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
       idleTimeoutMs: config.database.idleTimeoutMs,
     },
     (error) => logger.warn({ error: error.message }, 'idle database connection failed'),
-    options.onQuery,
+    combineQueryObservers(
+      slowQueryLog(logger.child({ component: 'sql' }), { thresholdMs: config.database.slowQueryMs, logAll: config.database.logQueries }),
+      options.onQuery,
+    ),
   );
   const migrator = new SqlMigrator(handle.db, MIGRATIONS_DIR);
   if (options.autoMigrate !== false && (embedded || config.database.migrateOnStart)) {

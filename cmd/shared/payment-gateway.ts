@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { HttpPaymentGateway } from '../../internal/adapter/payment/http-payment-gateway.ts';
+import type { PaymentGatewayEvents } from '../../internal/adapter/payment/http-payment-gateway.options.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { startPaymentSandbox } from '../../internal/sandbox/payment-gateway/start-sandbox.ts';
@@ -16,12 +17,13 @@ export interface OpenedPaymentGateway {
  * started beside the service when none is configured: the same adapter and
  * resilience either way, over real HTTP.
  */
-export async function openPaymentGateway(config: AppConfig, logger: Logger, redis: Redis | undefined): Promise<OpenedPaymentGateway> {
+export async function openPaymentGateway(config: AppConfig, logger: Logger, redis: Redis | undefined, events?: PaymentGatewayEvents): Promise<OpenedPaymentGateway> {
   const sandbox = config.payment.gatewayUrl === '' ? await startPaymentSandbox({ port: 0 }) : undefined;
   if (sandbox) logger.info({ url: sandbox.url }, 'sandbox payment gateway started (PAYMENT_GATEWAY_URL is empty)');
   const gateway = new HttpPaymentGateway({
     baseUrl: sandbox?.url ?? config.payment.gatewayUrl,
     log: logger,
+    events,
     attemptTimeoutMs: config.payment.attemptTimeoutMs,
     retry: { maxAttempts: config.payment.maxAttempts, maxRetryTimeMs: config.payment.maxRetryTimeMs },
     breaker: { resetTimeoutMs: config.payment.breakerResetMs },

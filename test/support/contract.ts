@@ -58,7 +58,8 @@ export class ContractChecker {
     if (contentType === 'text/event-stream') return;
     const pointer = this.#schemaPointer(pathTemplate, method, response.status, operation, contentType);
     const validate = this.#validatorFor(pointer);
-    const body: unknown = await response.clone().json();
+    // JSON media types are parsed; text ones (the metrics' text/plain) are checked as the string they are.
+    const body: unknown = contentType.endsWith('json') ? await response.clone().json() : await response.clone().text();
     if (!validate(body)) {
       throw new Error(`${where}: body breaks the contract: ${this.#ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import createClient, { type Client } from 'openapi-fetch';
 import { inject } from 'vitest';
 import { startService, type RunningService } from '../../cmd/server/service.ts';
@@ -42,6 +43,8 @@ export interface TestAppOptions {
   readonly redisUrl?: string;
   readonly redisPrefix?: string;
   readonly onQuery?: (sql: string) => void;
+  /** With TRACING_ENABLED=true: every span ends up here (e.g. an InMemorySpanExporter) instead of the collector. */
+  readonly spanExporter?: SpanExporter;
 }
 
 const contract = new ContractChecker();
@@ -62,10 +65,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
     RATE_LIMIT_AUTH_PER_WINDOW: '1000',
     PASSWORD_HASH_CONCURRENCY: '4',
+    // Tests run side by side: a free port each, not the fixed default.
+    DIAGNOSTICS_PORT: '0',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: options.redisPrefix ?? `test-${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
   });
-  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }), options.onQuery ? { onQuery: ({ sql }) => options.onQuery?.(sql) } : {});
+  const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }), {
+    ...(options.onQuery ? { onQuery: ({ sql }) => options.onQuery?.(sql) } : {}),
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+  });
   const baseUrl = `http://127.0.0.1:${service.port}`;
   const clientWithToken = (token?: string): Client<paths> => {
     const client = createClient<paths>({ baseUrl, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });

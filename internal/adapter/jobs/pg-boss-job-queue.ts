@@ -7,6 +7,7 @@ import type { JobAdmin, JobQueue } from '../../domain/jobs/job-queue.ts';
 import { InvalidJobPayloadError, JobNotFoundError, JobStateConflictError, UnknownJobTypeError } from '../../domain/jobs/job.errors.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Logger } from '../../platform/logger/logger.ts';
+import { inSpan, type WorkSpan } from '../../platform/tracing/spans.ts';
 import type { Database } from '../postgres/database.ts';
 import { translatePgError } from '../postgres/pg-errors.ts';
 import { deadLetterQueueOf, JobRows } from './job-rows.ts';
@@ -28,6 +29,16 @@ export interface PgBossJobQueueOptions {
   /** How long a dead job is kept in the dead letters. */
   readonly deadRetentionSeconds: number;
   readonly logger: Logger;
+  readonly events?: JobQueueEvents | undefined;
+}
+
+/** Hooks for metrics; each is called synchronously and must not throw (a throw is logged and ignored). */
+export interface JobQueueEvents {
+  /**
+   * A run of a job ended: `completed`, `failed` (it will be retried) or `dead`
+   * (dead-lettered: its last attempt failed, or its payload was not valid).
+   */
+  readonly onJobFinished?: (event: { readonly queue: string; readonly outcome: 'completed' | 'failed' | 'dead'; readonly durationMs: number }) => void;
 }
 
 export interface WorkerOptions {
@@ -70,6 +81,8 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
       schedule: false,
       supervise: true,
       persistWarnings: false,
+      // The trace context active at enqueue is stored with the job (its own column, not the payload), so the run continues that trace.
+      openTelemetry: { propagateContext: true },
     });
     this.#boss.on('error', (error) => this.#log.error({ err: error }, 'job queue error'));
     this.#boss.on('warning', (warning) => this.#log.warn({ warning: warning.data }, warning.message));
@@ -182,21 +195,44 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
   }
 
   async #run(handler: JobHandler<object>, job: JobWithMetadata<unknown>): Promise<JobResult> {
+    const startedAt = performance.now();
+    const result = await this.#attempt(handler, job);
+    const onJobFinished = this.#options.events?.onJobFinished;
+    if (onJobFinished) {
+      const dead = result.status === 'deadletter' || (result.status === 'failed' && job.retryCount + 1 > job.retryLimit);
+      try {
+        onJobFinished({ queue: job.name, outcome: dead ? 'dead' : result.status === 'failed' ? 'failed' : 'completed', durationMs: performance.now() - startedAt });
+      } catch (error) {
+        this.#log.warn({ err: error }, 'a job queue event hook threw');
+      }
+    }
+    return result;
+  }
+
+  // A consumer span per run, under the span pg-boss resumes from the trace context stored with the job at enqueue.
+  #attempt(handler: JobHandler<object>, job: JobWithMetadata<unknown>): Promise<JobResult> {
+    const attributes = { 'messaging.system': 'pg-boss', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'pgboss.job.retry_count': job.retryCount };
+    return inSpan(`job ${job.name}`, { kind: 'consumer', attributes }, (span) => this.#handle(handler, job, span));
+  }
+
+  async #handle(handler: JobHandler<object>, job: JobWithMetadata<unknown>, span: WorkSpan): Promise<JobResult> {
     const attempt = job.retryCount + 1;
-    const log = this.#log.child({ job_id: job.id, queue: job.name, attempt });
+    const traceId = span.traceId ?? `job-${job.id}`;
+    const log = this.#log.child({ trace_id: traceId, job_id: job.id, queue: job.name, attempt });
     const issues = this.#validator.issues(job.name, job.data);
     if (issues.length > 0) {
       log.warn({ issues }, 'job payload is not valid; dead-lettered without retries');
       const detail = issues.map((issue) => `${issue.pointer} ${issue.message}`).join('; ');
       return { id: job.id, status: 'deadletter', output: { message: `invalid payload: ${detail}`, reason: 'invalid_payload', issues } };
     }
-    const ctx: Context = { traceId: `job-${job.id}`, signal: job.signal, log };
+    const ctx: Context = { traceId, signal: job.signal, log };
     try {
       await handler.handle(ctx, { id: job.id, type: job.name, payload: job.data as object, attempt });
       return { id: job.id, status: 'completed' };
     } catch (error) {
       const last = attempt > job.retryLimit;
       log[last ? 'error' : 'warn']({ err: error, retry_limit: job.retryLimit }, last ? 'job failed for the last time; dead-lettered' : 'job failed; it will be retried');
+      span.fail(error);
       return { id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error), name: error instanceof Error ? error.name : 'Error' } };
     }
   }

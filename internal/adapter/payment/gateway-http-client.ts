@@ -1,5 +1,5 @@
-import { context, propagation } from '@opentelemetry/api';
 import { Pool } from 'undici';
+import { startHttpClientSpan } from '../../platform/tracing/http-client-spans.ts';
 import { errorCodeOf, parseRetryAfter } from './gateway-wire.ts';
 import { GatewayBusyError, GatewayTransportError } from './payment-gateway.errors.ts';
 
@@ -9,6 +9,8 @@ export interface GatewayRequest {
   readonly path: string;
   readonly idempotencyKey?: string | undefined;
   readonly body?: unknown;
+  /** `path` with placeholders for its ids (`/v1/authorizations/{id}`), for traces. */
+  readonly template?: string | undefined;
 }
 
 /** An answer the caller has to interpret: anything but 5xx and 429. */
@@ -47,35 +49,49 @@ const NOT_RETRYABLE_CODES: ReadonlySet<string> = new Set([
 export class GatewayHttpClient {
   readonly #pool: Pool;
   readonly #basePath: string;
+  readonly #base: URL;
 
   constructor(options: GatewayHttpClientOptions) {
     const url = new URL(options.baseUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`payment gateway URL must be http(s): ${url.protocol}`);
     this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#base = url;
     this.#pool = new Pool(url.origin, { connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs });
   }
 
   /**
    * Sends one request; `signal` bounds the whole exchange, body included.
+   * Every attempt carries a `traceparent`: that of its client span while
+   * tracing, else one with `traceId` (the caller's) when that is a W3C id.
    * @throws GatewayTransportError without an answer (after `signal` aborts too)
    * @throws GatewayBusyError on 5xx and 429
    */
-  async send(request: GatewayRequest, signal: AbortSignal): Promise<GatewayResponse> {
+  async send(request: GatewayRequest, signal: AbortSignal, traceId?: string): Promise<GatewayResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
-    // A no-op until an OpenTelemetry SDK is registered; then the gateway call joins the trace.
-    propagation.inject(context.active(), headers);
+    const path = `${this.#basePath}${request.path}`;
+    const span = startHttpClientSpan({ method: request.method, base: this.#base, path, template: request.template, traceId }, headers);
+    try {
+      const response = await this.#exchange(request.method, path, headers, request.body, signal);
+      span?.end({ status: response.status });
+      return response;
+    } catch (error) {
+      span?.end({ ...(error instanceof GatewayBusyError ? { status: error.status } : {}), error });
+      throw error;
+    }
+  }
 
+  async #exchange(method: GatewayRequest['method'], path: string, headers: Record<string, string>, requestBody: unknown, signal: AbortSignal): Promise<GatewayResponse> {
     let status: number;
     let retryAfterMs: number | undefined;
     let body: unknown;
     try {
       const response = await this.#pool.request({
-        method: request.method,
-        path: `${this.#basePath}${request.path}`,
+        method,
+        path,
         headers,
-        body: request.body === undefined ? null : JSON.stringify(request.body),
+        body: requestBody === undefined ? null : JSON.stringify(requestBody),
         signal,
       });
       status = response.statusCode;

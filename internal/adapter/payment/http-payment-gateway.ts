@@ -90,6 +90,7 @@ export class HttpPaymentGateway implements PaymentGateway {
     const response = await this.#call(ctx, 'authorize', {
       method: 'POST',
       path: '/v1/authorizations',
+      template: '/v1/authorizations',
       idempotencyKey: request.idempotencyKey,
       body: { amount: request.amount.amountMinor, currency: request.amount.currency, card_token: request.cardToken },
     });
@@ -118,6 +119,7 @@ export class HttpPaymentGateway implements PaymentGateway {
     const response = await this.#call(ctx, 'find', {
       method: 'GET',
       path: `/v1/authorizations?idempotency_key=${encodeURIComponent(idempotencyKey)}`,
+      template: '/v1/authorizations',
     });
     if (response.status !== 200) throw unexpected('find', response);
     const found = parseFirstListed('find', response.status, response.body);
@@ -141,6 +143,7 @@ export class HttpPaymentGateway implements PaymentGateway {
     const response = await this.#call(ctx, operation, {
       method: 'POST',
       path: `/v1/authorizations/${encodeURIComponent(authorizationId)}/${operation}`,
+      template: `/v1/authorizations/{id}/${operation}`,
     });
     if (response.status === 200) return;
     if (response.status === 409) {
@@ -153,7 +156,7 @@ export class HttpPaymentGateway implements PaymentGateway {
   }
 
   async #stateOf(ctx: Context, authorizationId: string): Promise<AuthorizationState> {
-    const response = await this.#call(ctx, 'get', { method: 'GET', path: `/v1/authorizations/${encodeURIComponent(authorizationId)}` });
+    const response = await this.#call(ctx, 'get', { method: 'GET', path: `/v1/authorizations/${encodeURIComponent(authorizationId)}`, template: '/v1/authorizations/{id}' });
     if (response.status !== 200) throw unexpected('get', response, authorizationId);
     return parseAuthorization('get', response.status, response.body).status;
   }
@@ -224,7 +227,7 @@ export class HttpPaymentGateway implements PaymentGateway {
     // AbortSignal.timeout takes whole milliseconds only.
     const timeoutMs = Math.max(1, Math.ceil(Math.min(this.#options.attemptTimeoutMs, remainingMs - (performance.now() - startedAt))));
     try {
-      return await this.#http.send(request, AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]));
+      return await this.#http.send(request, AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]), ctx.traceId);
     } catch (error) {
       if (ctx.signal.aborted) progress.abortedInFlight = true;
       else if (error instanceof GatewayBusyError && error.status === 429) {

@@ -60,6 +60,7 @@ export interface AppConfig {
   };
   shutdown: { graceMs: number; drainDelayMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  metrics: { enabled: boolean; port: number };
   database: {
     url: string;
     poolMax: number;
@@ -68,8 +69,19 @@ export interface AppConfig {
     idleTimeoutMs: number;
     migrateOnStart: boolean;
     readyTimeoutMs: number;
+    slowQueryMs: number;
+    logQueries: boolean;
   };
   embeddedDb: { dataDir: string; port: number };
+  tracing: {
+    enabled: boolean;
+    endpoint: string;
+    tracesEndpoint: string;
+    sampleRatio: number;
+    serviceName: string;
+    serviceVersion: string;
+    exportTimeoutMs: number;
+  };
   redis: { url: string; keyPrefix: string; commandTimeoutMs: number };
   payment: {
     gatewayUrl: string;
@@ -82,6 +94,7 @@ export interface AppConfig {
     requestsPerSecond: number;
   };
   orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
+  diagnostics: { enabled: boolean; host: string; port: number; token: string };
 }
 
 /** One scheduled task's settings. */
@@ -110,6 +123,12 @@ export const customFormats = {
   'positive-int': {
     validate(value: unknown): void {
       if (!Number.isSafeInteger(value) || (value as number) < 1) throw new Error('must be a whole number of at least 1');
+    },
+    coerce: (value: string): number => Number(value),
+  },
+  ratio: {
+    validate(value: unknown): void {
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error('must be a number from 0 to 1');
     },
     coerce: (value: string): number => Number(value),
   },
@@ -365,6 +384,28 @@ export const configSchema: Schema<AppConfig> = {
       env: 'JOBS_SHUTDOWN_GRACE_MS',
     },
   },
+  diagnostics: {
+    enabled: {
+      doc: 'Start the diagnostics listener (heap snapshots, CPU profiles, event-loop delay, handles, route table, /health/status); an operator tool beside the API.',
+      format: Boolean,
+      default: true,
+      env: 'DIAGNOSTICS_ENABLED',
+    },
+    host: {
+      doc: 'Interface the diagnostics listener binds to. Any address other than loopback requires DIAGNOSTICS_TOKEN (the service refuses to start without it).',
+      format: String,
+      default: '127.0.0.1',
+      env: 'DIAGNOSTICS_HOST',
+    },
+    port: { doc: 'Port of the diagnostics listener (0 picks a free one).', format: 'port', default: 6060, env: 'DIAGNOSTICS_PORT' },
+    token: {
+      doc: 'Bearer token every diagnostics request must carry (`Authorization: Bearer <token>`); required when DIAGNOSTICS_HOST is not loopback. Prefer DIAGNOSTICS_TOKEN_FILE.',
+      format: String,
+      default: '',
+      env: 'DIAGNOSTICS_TOKEN',
+      sensitive: true,
+    },
+  },
   shutdown: {
     graceMs: {
       doc: 'Time in-flight requests get to finish after SIGTERM/SIGINT before connections are cut.',
@@ -385,6 +426,15 @@ export const configSchema: Schema<AppConfig> = {
       format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
       default: 'info',
       env: 'LOG_LEVEL',
+    },
+  },
+  metrics: {
+    enabled: { doc: 'Serve Prometheus metrics at GET /metrics.', format: Boolean, default: true, env: 'METRICS_ENABLED' },
+    port: {
+      doc: 'Port of a listener of their own for the metrics (on HOST); 0 serves them on the main port.',
+      format: 'port',
+      default: 0,
+      env: 'METRICS_PORT',
     },
   },
   database: {
@@ -426,6 +476,18 @@ export const configSchema: Schema<AppConfig> = {
       default: 1_000,
       env: 'DB_READY_TIMEOUT_MS',
     },
+    slowQueryMs: {
+      doc: 'SQL statements that take longer are logged at warn with their name, duration and text (never the parameters); 0 turns the slow-query log off.',
+      format: 'nat',
+      default: 200,
+      env: 'DB_SLOW_QUERY_MS',
+    },
+    logQueries: {
+      doc: 'Log every SQL statement (name, duration, text without parameters) at debug; needs LOG_LEVEL=debug to show.',
+      format: Boolean,
+      default: false,
+      env: 'DB_LOG_QUERIES',
+    },
   },
   embeddedDb: {
     dataDir: {
@@ -450,6 +512,45 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 500,
       env: 'REDIS_COMMAND_TIMEOUT_MS',
+    },
+  },
+  tracing: {
+    enabled: {
+      doc: 'Record OpenTelemetry spans (HTTP requests, use-cases, SQL, Redis, payment calls, jobs) and export them over OTLP/HTTP. Off: no spans, and the trace id in logs comes from traceparent / X-Request-Id.',
+      format: Boolean,
+      default: false,
+      env: 'TRACING_ENABLED',
+    },
+    endpoint: {
+      doc: 'Base URL of the OTLP/HTTP collector; spans are sent to its path /v1/traces.',
+      format: String,
+      default: 'http://localhost:4318',
+      env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    },
+    tracesEndpoint: {
+      doc: 'Full URL spans are sent to; overrides OTEL_EXPORTER_OTLP_ENDPOINT when set.',
+      format: String,
+      default: '',
+      env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    },
+    sampleRatio: {
+      doc: 'Share of new traces recorded (0 to 1); a request that comes with a traceparent follows the sampling decision of its caller.',
+      format: 'ratio',
+      default: 1,
+      env: 'TRACING_SAMPLE_RATIO',
+    },
+    serviceName: { doc: 'service.name of the exported spans.', format: String, default: 'ordersvc', env: 'OTEL_SERVICE_NAME' },
+    serviceVersion: {
+      doc: 'service.version of the exported spans; empty takes the version in package.json.',
+      format: String,
+      default: '',
+      env: 'TRACING_SERVICE_VERSION',
+    },
+    exportTimeoutMs: {
+      doc: 'Time one export to the collector may take; also bounds the final flush at shutdown.',
+      format: 'positive-int',
+      default: 5_000,
+      env: 'TRACING_EXPORT_TIMEOUT_MS',
     },
   },
 };

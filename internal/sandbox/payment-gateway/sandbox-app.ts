@@ -18,6 +18,8 @@ export interface SandboxAppOptions {
   readonly closeSignal?: AbortSignal;
   /** Told about unexpected errors (answered 500). */
   readonly onError?: (error: unknown) => void;
+  /** Told about every `/v1` request as it arrives (tests check what a client sent, e.g. its `traceparent`). */
+  readonly onApiRequest?: (request: { readonly method: string; readonly path: string; readonly traceparent: string | undefined }) => void;
 }
 
 /**
@@ -42,8 +44,9 @@ export function createSandboxApp(options: SandboxAppOptions = {}): Express {
   app.use('/admin', json, adminRoutes(store, faults, hung, counter));
   app.use(
     '/v1',
-    (_req, _res, next) => {
+    (req, _res, next) => {
       counter.requests += 1;
+      options.onApiRequest?.({ method: req.method, path: req.originalUrl, traceparent: req.get('traceparent') });
       next();
     },
     faultMiddleware(faults, hung, options.closeSignal),

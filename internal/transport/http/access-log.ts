@@ -5,11 +5,11 @@ import type { Logger } from '../../platform/logger/logger.ts';
 
 /** The route template (never raw ids) a request matched, for logs and metrics. */
 export function routeTemplate(req: IncomingMessage): string {
-  const { baseUrl, openapi } = req as Request & { openapi?: { openApiRoute?: string } };
+  const { baseUrl, openapi } = req as Request & { openapi?: { expressRoute?: string; openApiRoute?: string } };
   const route = (req as Request).route as { path?: unknown } | undefined;
   if (route) return `${baseUrl}${String(route.path)}`;
-  // Rejected by validation before reaching a handler: the contract's template.
-  return openapi?.openApiRoute ?? 'unmatched';
+  // Rejected by validation before reaching a handler: the contract's template, written as a route's (`:id`, not `{id}`).
+  return openapi?.expressRoute ?? openapi?.openApiRoute ?? 'unmatched';
 }
 
 function lineOf(req: IncomingMessage, res: ServerResponse, durationMs: number) {

@@ -576,6 +576,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The service's metrics in the Prometheus text exposition format (version 0.0.4): HTTP
+         *     requests, errors and durations per route template, the PostgreSQL pool and query durations,
+         *     caches, circuit breaker, bulkhead and rate limits, job queues, schedules, live streams and
+         *     the Node runtime (event loop, heap, GC, handles). Outside `/v1`: never rate limited, and
+         *     scrapes are not counted as API traffic. Served here unless `METRICS_PORT` gives the
+         *     metrics a port of their own or `METRICS_ENABLED=false` turns them off: then this path
+         *     answers 404 `ROUTE_NOT_FOUND` here.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2251,6 +2277,33 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every series, as Prometheus scrapes them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP http_server_requests_total HTTP requests served (scrapes of /metrics excluded).
+                     *     # TYPE http_server_requests_total counter
+                     *     http_server_requests_total{method="GET",route="/v1/products/:id",status_class="2xx"} 42
+                     */
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

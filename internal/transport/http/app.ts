@@ -3,6 +3,7 @@ import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { CheckReadiness } from '../../app/health/check-readiness.use-case.ts';
 import type { Logger } from '../../platform/logger/logger.ts';
+import type { HttpServerTracing } from '../../platform/tracing/http-server-spans.ts';
 import { accessLog } from './access-log.ts';
 import { activityRouter, type ActivityUseCases } from './activity/activity.routes.ts';
 import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
@@ -10,6 +11,7 @@ import { authentication, type TokenAuthenticator } from './authentication.ts';
 import { errorHandler } from './error-handler.ts';
 import { healthRouter } from './health/health.routes.ts';
 import { jobsRouter, type JobUseCases } from './jobs/jobs.routes.ts';
+import { METRICS_PATH, metricsEndpoint, metricsNotHere, requestMetrics, type HttpMetricsHooks } from './metrics/metrics.middleware.ts';
 import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
 import { productsRouter, type ProductUseCases } from './products/products.routes.ts';
 import { rateLimiter } from './rate-limit.ts';
@@ -50,6 +52,10 @@ export interface AppDeps {
   readonly checkReadiness: CheckReadiness;
   /** While true, responses ask clients to close kept-alive connections. */
   readonly isShuttingDown: () => boolean;
+  /** Server spans per request; absent while tracing is off. */
+  readonly tracing?: HttpServerTracing | undefined;
+  /** Request metrics and, unless they have a port of their own, `GET /metrics`. */
+  readonly metrics?: HttpMetricsHooks | undefined;
 }
 
 const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
@@ -57,8 +63,9 @@ const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
 /**
  * The middleware order is fixed here and nowhere else:
  *   1. trace context, so every later step (and every rejection) has the trace id;
+ *      then request metrics (every request but the scrapes, recorded when its response is over);
  *   2. the access log, so even requests rejected below are logged;
- *   3. security headers and CORS;
+ *   3. security headers and CORS; then `GET /metrics` (before authentication and rate limits);
  *   4. authentication (resolves the caller; never rejects by itself);
  *   5. rate limits, per caller once the caller is known;
  *   6. body parsing and contract validation, which also enforces the
@@ -71,19 +78,24 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('etag');
   app.set('trust proxy', trustProxySetting(deps.http.trustProxy));
 
-  app.use(requestContext(deps.http.requestBudgetMs, deps.logger));
+  app.use(requestContext(deps.http.requestBudgetMs, deps.logger, deps.tracing));
+  const { metrics } = deps;
+  if (metrics) app.use(requestMetrics(metrics.observeRequest, metrics.scrape ? METRICS_PATH : undefined));
   app.use(accessLog(deps.logger));
   app.use((_req, res, next) => {
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
   app.use(securityHeaders(splitList(deps.http.corsOrigins)));
+  // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
+  app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
   app.use(authentication(deps.authenticate));
 
   const { windowMs, stores } = deps.rateLimit;
+  const onLimited = metrics ? (name: string) => metrics.rateLimited(name) : undefined;
   // Probes are never limited: only the API is.
-  app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', ...(stores ? { store: stores.api } : {}) }));
-  app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', ...(stores ? { store: stores.auth } : {}) }));
+  app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }));
+  app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }));
 
   app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false }));
   app.get('/openapi.yaml', (_req, res) => {

@@ -10,6 +10,8 @@ export interface RateLimitSettings {
   readonly store?: Store;
   /** Count per caller (the user when signed in) or per client address only. */
   readonly per: 'caller' | 'address';
+  /** Told of every refused request (for metrics); must not throw. */
+  readonly onLimited?: ((name: string) => void) | undefined;
 }
 
 /** 429 problem+json with `Retry-After` and the IETF `RateLimit` / `RateLimit-Policy` headers. */
@@ -29,6 +31,7 @@ export function rateLimiter(settings: RateLimitSettings): RequestHandler {
       return settings.per === 'caller' && userId ? `user:${userId}` : `ip:${address}`;
     },
     handler: (req, res) => {
+      settings.onLimited?.(settings.name);
       sendProblem(req, res, {
         status: 429,
         code: 'RATE_LIMITED',

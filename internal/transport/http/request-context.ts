@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger/logger.ts';
+import type { HttpServerTracing } from '../../platform/tracing/http-server-spans.ts';
+import { routeTemplate } from './access-log.ts';
 
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -18,10 +20,13 @@ export function traceIdOf(traceparent: string | undefined, requestId: string | u
  * Gives each request its trace id (echoed as `X-Request-Id`) and a deadline:
  * `ctx.signal` aborts when the client goes away or the budget runs out.
  * `ctx.log` is bound later by the access log, once the per-request child exists.
+ * With `tracing`, the request runs in a server span and its trace id is the
+ * span's (the caller's, from `traceparent`, or a new one).
  */
-export function requestContext(budgetMs: number, logger: Logger): RequestHandler {
+export function requestContext(budgetMs: number, logger: Logger, tracing?: HttpServerTracing): RequestHandler {
   return (req, res, next) => {
-    const traceId = traceIdOf(req.header('traceparent'), req.header('x-request-id'));
+    const span = tracing?.start(req.method, req.path, req.headers);
+    const traceId = span?.traceId ?? traceIdOf(req.header('traceparent'), req.header('x-request-id'));
     res.setHeader('X-Request-Id', traceId);
 
     const controller = new AbortController();
@@ -33,7 +38,11 @@ export function requestContext(budgetMs: number, logger: Logger): RequestHandler
 
     req.traceId = traceId;
     req.ctx = { traceId, signal: controller.signal, log: logger };
-    next();
+    if (!span) return next();
+    res.once('close', () => {
+      span.end({ route: routeTemplate(req), status: res.statusCode, error: res.err, completed: res.writableFinished });
+    });
+    span.run(req, res, next);
   };
 }
 

@@ -57,6 +57,7 @@ describe('without a reachable database', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       DB_READY_TIMEOUT_MS: '500',
+      DIAGNOSTICS_PORT: '0',
     });
     service = await startService(config, createLogger({ level: 'silent' }));
     baseUrl = `http://127.0.0.1:${service.port}`;

@@ -1,0 +1,42 @@
+import { CacheMetrics } from './cache-metrics.ts';
+import { DatabaseMetrics } from './database-metrics.ts';
+import { HttpMetrics } from './http-metrics.ts';
+import { JobMetrics } from './job-metrics.ts';
+import { MetricsRegistry, type MetricsPage, type SourceErrorHandler } from './metrics-registry.ts';
+import { ResilienceMetrics } from './resilience-metrics.ts';
+import { ScheduleMetrics } from './schedule-metrics.ts';
+import { StreamMetrics } from './stream-metrics.ts';
+
+/**
+ * Every series the service exposes, in one registry of its own. Adapters
+ * never see this: they offer hooks and counters, and the wiring (cmd/)
+ * connects them to these recorders and sources.
+ */
+export class ServiceMetrics {
+  readonly #registry: MetricsRegistry;
+  readonly http: HttpMetrics;
+  readonly database: DatabaseMetrics;
+  readonly resilience: ResilienceMetrics;
+  readonly jobs: JobMetrics;
+  readonly caches: CacheMetrics;
+  readonly schedules: ScheduleMetrics;
+  readonly streams: StreamMetrics;
+
+  constructor(options: { readonly onSourceError?: SourceErrorHandler } = {}) {
+    this.#registry = new MetricsRegistry(options);
+    this.http = new HttpMetrics(this.#registry);
+    this.database = new DatabaseMetrics(this.#registry);
+    this.resilience = new ResilienceMetrics(this.#registry);
+    this.jobs = new JobMetrics(this.#registry);
+    this.caches = new CacheMetrics(this.#registry);
+    this.schedules = new ScheduleMetrics(this.#registry);
+    this.streams = new StreamMetrics(this.#registry);
+  }
+
+  /** The Prometheus text exposition of every series. */
+  scrape(): Promise<MetricsPage> {
+    return this.#registry.scrape();
+  }
+}
+
+export type { MetricsPage } from './metrics-registry.ts';
