@@ -97,8 +97,9 @@ async function run(opts: BenchOptions): Promise<void> {
   // Runs first: the processes stop before their database and Redis keys go.
   cleanup.add('stop processes', () => processes.stopAll());
 
+  const chosen = opts.only ? SCENARIOS.filter((scenario) => opts.only?.includes(scenario.name)) : SCENARIOS;
   const baselines: Measurement[] = [];
-  for (const baseline of BASELINES) {
+  for (const baseline of BASELINES.filter((candidate) => !opts.only || chosen.some((scenario) => scenario.baseline === candidate.name))) {
     const port = await freePort();
     const server = await processes.start({
       name: baseline.name,
@@ -130,7 +131,7 @@ async function run(opts: BenchOptions): Promise<void> {
   let drift: number | null = null;
   const notes: string[] = [];
   const scenarios: ScenarioResult[] = [];
-  for (const info of SCENARIOS) {
+  for (const info of chosen) {
     if (info.name === 'order-read' && orders.length === 0) {
       scenarios.push({ info, skipped: 'order placement produced no paid orders to read' });
       continue;
@@ -200,7 +201,12 @@ async function run(opts: BenchOptions): Promise<void> {
     servicePeakRssBytes: servicePeak,
     notes,
   };
-  await writeReport(report);
+  if (opts.only) {
+    console.log(formatMarkdown(report, undefined));
+    log('a partial run (--only): the table is above; docs/benchmarks.md is left as it was');
+  } else {
+    await writeReport(report);
+  }
 }
 
 async function writeReport(report: BenchReport): Promise<void> {

@@ -5,7 +5,7 @@ describe('bench command line', () => {
   it('when no flags are given, then the full run is described', () => {
     expect(parseBenchArgs([])).toEqual({
       help: false,
-      options: { quick: false, warmupSeconds: 10, durationSeconds: 20, connections: 64, users: 100_000, products: 10_000, note: undefined },
+      options: { quick: false, warmupSeconds: 10, durationSeconds: 20, connections: 64, users: 100_000, products: 10_000, note: undefined, only: undefined },
     });
   });
 
@@ -19,6 +19,14 @@ describe('bench command line', () => {
     expect(parseBenchArgs(['--quick', '--duration', '30', '--warmup', '0', '--users', '200_000', '--note', ' busy machine '])).toMatchObject({
       options: { quick: true, durationSeconds: 30, warmupSeconds: 0, users: 200_000, note: 'busy machine' },
     });
+  });
+
+  it('when --only names scenarios, then only they are run', () => {
+    expect(parseBenchArgs(['--quick', '--only', 'product-read, order-place'])).toMatchObject({ options: { only: ['product-read', 'order-place'] } });
+  });
+
+  it('when --only names an unknown scenario, then it is a usage error naming the known ones', () => {
+    expect(() => parseBenchArgs(['--only', 'product-read,nope'])).toThrow(/--only takes scenario names \(product-read, .*\), got "product-read,nope"/);
   });
 
   it('when --help is given, then help is asked for', () => {

@@ -1,3 +1,4 @@
+import { SCENARIOS, type ScenarioName } from './catalog.ts';
 import { parseArgs } from 'node:util';
 
 /** What one `npm run bench` run does; `--quick` only changes the defaults. */
@@ -10,6 +11,8 @@ export interface BenchOptions {
   readonly products: number;
   /** Written into the report, e.g. "taken while other work ran on the machine". */
   readonly note: string | undefined;
+  /** Only these scenarios (and their baselines); such a partial run prints its table and writes no report. */
+  readonly only: readonly ScenarioName[] | undefined;
 }
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--users N] [--products N] [--note TEXT]
@@ -19,7 +22,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup
   --connections N  concurrent connections of the load generator (default 64)
   --users N        users seeded (default 100000, quick 10000)
   --products N     products seeded, each with a large stock (default 10000, quick 1000)
-  --note TEXT      a remark written into docs/benchmarks.md (e.g. what else ran on the machine)`;
+  --note TEXT      a remark written into docs/benchmarks.md (e.g. what else ran on the machine)
+  --only A,B       only these scenarios and their baselines, for trying a change; prints the table, writes no report
+                   (${SCENARIOS.map((scenario) => scenario.name).join(', ')})`;
 
 const FULL = { warmupSeconds: 10, durationSeconds: 20, users: 100_000, products: 10_000 };
 const QUICK = { warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000 };
@@ -51,6 +56,7 @@ export function parseBenchArgs(args: readonly string[]): ParsedCommandLine {
         users: { type: 'string' },
         products: { type: 'string' },
         note: { type: 'string' },
+        only: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -69,8 +75,17 @@ export function parseBenchArgs(args: readonly string[]): ParsedCommandLine {
       users: wholeNumber('--users', values.users, defaults.users, 100, 10_000_000),
       products: wholeNumber('--products', values.products, defaults.products, 10, 1_000_000),
       note: values.note?.trim() || undefined,
+      only: values.only === undefined ? undefined : scenarioList(values.only),
     },
   };
+}
+
+function scenarioList(raw: string): ScenarioName[] {
+  const known = new Set<string>(SCENARIOS.map((scenario) => scenario.name));
+  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !known.has(name));
+  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--only takes scenario names (${[...known].join(', ')}), got "${raw}"`);
+  return names as ScenarioName[];
 }
 
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
