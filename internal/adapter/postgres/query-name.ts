@@ -5,13 +5,26 @@
  * no table are named by their verb alone ("select", "begin").
  */
 export function queryName(sql: string): string {
+  // The statements of a service are a small, fixed set: name each once.
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = nameOf(sql);
+    if (names.size < MAX_NAMED) names.set(sql, name);
+  }
+  return name;
+}
+
+const MAX_NAMED = 5_000;
+const names = new Map<string, string>();
+
+function nameOf(sql: string): string {
   const text = sql.trim().replace(/\s+/g, ' ');
   const verb = /^(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'unknown';
   const table = TABLE_AFTER[verb] ? new RegExp(`\\b${TABLE_AFTER[verb]}\\s+("?)([\\w.]+)\\1`, 'i').exec(text)?.[2] : undefined;
   if (verb === 'with') {
     // A CTE: named by the statement that uses it.
     const main = /\)\s*(select|insert|update|delete)\b/i.exec(text);
-    return main ? `with ${queryName(text.slice(main.index + main[0].length - main[1]!.length))}` : 'with';
+    return main ? `with ${nameOf(text.slice(main.index + main[0].length - main[1]!.length))}` : 'with';
   }
   return table ? `${verb} ${table.toLowerCase()}` : verb;
 }

@@ -10,3 +10,10 @@ declare module 'express-serve-static-core' {
     authError?: DomainError;
   }
 }
+
+declare module 'http' {
+  interface ServerResponse {
+    /** The error a request failed with, set by the error handler for the access log and the request span. */
+    err?: Error | undefined;
+  }
+}

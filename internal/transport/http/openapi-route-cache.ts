@@ -25,9 +25,10 @@ export function cacheValidatorRouteMatchers(): boolean {
   const cache = new Map<string, unknown>();
   const cached = Object.assign(
     (path: string, options?: Record<string, unknown>): unknown => {
-      // Only plain string paths with plain options are cached; anything else goes through as is.
-      if (typeof path !== 'string') return original(path, options);
-      const key = `${path}\u0000${JSON.stringify(options ?? {})}`;
+      // String paths with the two options the validator passes are cached; anything else goes through as is.
+      const flags = flagsOf(options);
+      if (typeof path !== 'string' || flags === undefined) return original(path, options);
+      const key = flags + path;
       let compiled = cache.get(key);
       if (compiled === undefined) {
         compiled = original(path, options);
@@ -39,4 +40,11 @@ export function cacheValidatorRouteMatchers(): boolean {
   );
   module.pathToRegexp = cached;
   return true;
+}
+
+// A short key for { sensitive, strict } (it runs for every route of every request); undefined for other options.
+function flagsOf(options: Record<string, unknown> | undefined): string | undefined {
+  if (options === undefined) return '--';
+  for (const key in options) if (key !== 'sensitive' && key !== 'strict') return undefined;
+  return `${options.sensitive === true ? 's' : '-'}${options.strict === true ? 't' : '-'}`;
 }

@@ -36,19 +36,23 @@ export interface ActivityNotification {
  * change of the same user.
  */
 export async function recordActivity(trx: Transaction<Database>, event: NewActivityEvent, signal?: AbortSignal): Promise<number> {
-  const options = signal ? { signal } : {};
-  await trx.selectFrom('users').select('id').where('id', '=', event.userId).forKeyShare().execute(options);
-  await sql`SELECT pg_advisory_xact_lock(${ACTIVITY_LOCK_SPACE}::int4, hashtext(${event.userId}::text))`.execute(trx, options);
+  // One statement, one round trip. Its steps run in the order the rows are
+  // pulled: the user row lock, then the advisory lock, then the insert (whose
+  // identity value is drawn only then), then the notification.
   const { rows } = await sql<{ id: string }>`
-    WITH inserted AS (
+    WITH user_row AS (
+      SELECT id FROM users WHERE id = ${event.userId} FOR KEY SHARE
+    ), in_order AS (
+      SELECT id, pg_advisory_xact_lock(${ACTIVITY_LOCK_SPACE}::int4, hashtext(id::text)) FROM user_row
+    ), inserted AS (
       INSERT INTO activity_events (user_id, type, data)
-      VALUES (${event.userId}, ${event.type}, ${JSON.stringify(event.data)}::jsonb)
+      SELECT id, ${event.type}, ${JSON.stringify(event.data)}::jsonb FROM in_order
       RETURNING id, user_id
     )
     SELECT id, pg_notify(${ACTIVITY_CHANNEL}, json_build_object('user_id', user_id, 'id', id::text)::text) AS notified
-    FROM inserted`.execute(trx, options);
+    FROM inserted`.execute(trx, signal ? { signal } : {});
   const row = rows[0];
-  if (!row) throw new Error('recording an activity event returned no id');
+  if (!row) throw new Error(`activity of user ${event.userId} was not recorded: the user does not exist`);
   return toSafeInteger(row.id, 'activity_events.id');
 }
 
