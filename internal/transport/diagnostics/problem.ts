@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { problemBody } from '../http/problem.ts';
 
 export interface DiagnosticsProblem {
   readonly status: number;
@@ -7,28 +8,13 @@ export interface DiagnosticsProblem {
   readonly detail?: string;
 }
 
-const TYPE_BASE = 'https://ordersvc.dev/problems/';
-
-/** An RFC 9457 problem document, like the public API's (without a trace id: these requests have none). */
+/** An RFC 9457 problem document, the public API's shape (without a trace id: these requests have none). */
 export function sendDiagnosticsProblem(req: Request, res: Response, problem: DiagnosticsProblem): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res
-    .status(problem.status)
-    .type('application/problem+json')
-    .set('Cache-Control', 'no-store')
-    .send(
-      JSON.stringify({
-        type: TYPE_BASE + problem.code.toLowerCase().replaceAll('_', '-'),
-        title: problem.title,
-        status: problem.status,
-        code: problem.code,
-        ...(problem.detail === undefined ? {} : { detail: problem.detail }),
-        instance: req.originalUrl.split('?')[0],
-      }),
-    );
+  res.status(problem.status).type('application/problem+json').set('Cache-Control', 'no-store').send(JSON.stringify(problemBody(req, problem)));
 }
 
 /** A problem a handler throws on purpose (bad query, busy profiler). */
