@@ -6,10 +6,14 @@ import type { User } from '../../internal/domain/user/user.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 
-/** The read-through caches of single users and products (local LRU in front of Redis when configured). */
-export function createCaches(config: AppConfig, logger: Logger, redis: Redis | undefined) {
+/**
+ * The read-through caches of single users and products (local LRU in front of Redis when configured).
+ * While `bypass()` is true (the `cache.bypass` kill switch) reads go straight to PostgreSQL.
+ */
+export function createCaches(config: AppConfig, logger: Logger, redis: Redis | undefined, bypass?: () => boolean) {
   const common = {
     ...(redis ? { redis } : {}),
+    bypass,
     log: logger,
     ttlMs: config.cache.ttlMs,
     localTtlMs: config.cache.localTtlMs,

@@ -44,6 +44,10 @@ export interface Jobs {
   readonly useCases: JobUseCases;
   /** Starts the queue and, when `jobs.enabled`, the workers. Call once. */
   start(deps: JobDeps): Promise<StartedJobs>;
+  /** The queues (one per job type). */
+  readonly queueNames: readonly string[];
+  /** Workers stop fetching jobs of `queue` while paused (a kill switch); may be called before `start`. */
+  setPaused(queue: string, paused: boolean): Promise<void>;
 }
 
 export interface StartedJobs {
@@ -75,6 +79,8 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
     enqueueInTransaction: queue.enqueueInTransaction,
     queue,
     depths: (ctx) => queue.depths(ctx),
+    queueNames: queue.queues(),
+    setPaused: (name, paused) => queue.setPaused(name, paused),
     useCases: {
       listJobs: new ListJobs(queue),
       getJob: new GetJob(queue),

@@ -51,6 +51,7 @@ import { openDatabase } from '../shared/database.ts';
 import { API_SPEC_PATH } from '../shared/project-paths.ts';
 import { openRedis } from '../shared/redis.ts';
 import { createCaches } from './caches.ts';
+import { createFlags, type StartedFlags } from './flags.ts';
 import { createSchedules } from './schedules.ts';
 import { createJobs } from './jobs.ts';
 import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirmation.job.ts';
@@ -98,6 +99,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   const redis = await openRedis(config, logger);
   tracing.redis(redis);
   let activity: RunningActivity | undefined;
+  let featureFlags: StartedFlags | undefined;
   let jobs: BackgroundStart | undefined;
   let diagnostics: RunningDiagnostics | undefined;
   let metricsListener: RunningHttpServer | undefined;
@@ -106,12 +108,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await diagnostics?.stop(0);
     await jobs?.stop();
     await activity?.stop();
+    await featureFlags?.stop();
     redis?.disconnect();
     await database.shutdown();
     await tracing.shutdown();
   };
   try {
-    const caches = createCaches(config, logger, redis);
+    const flagSettings = createFlags(config, logger, database);
+    const caches = createCaches(config, logger, redis, flagSettings.cacheBypassed);
     const pgUsers = new PostgresUserRepository(database.db);
     const users = new CachedUserRepository(pgUsers, caches.users);
     const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
@@ -137,6 +141,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
 
     const streams = await startActivity(config, logger, database, users);
     activity = streams;
+    const flags = await flagSettings.start();
+    featureFlags = flags;
+    flags.pauseQueues(jobQueue);
     // The workers need the database; without it the service still starts (not ready) and they follow.
     jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
@@ -186,6 +193,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
           tracing.useCase(new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, {
             newId: uuidv7,
             settleTimeoutMs: config.orders.settleTimeoutMs,
+            canaryPromotion: { thresholdMinor: config.release.promotionThresholdMinor, percentOffBasisPoints: config.release.promotionBasisPoints },
           })),
           orderRepository,
           new PostgresIdempotencyStore(database.db),
@@ -193,6 +201,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
             ttlMs: config.orders.idempotencyTtlMs,
             staleAfterMs: config.orders.recoverAfterMs,
             onPending: (ctx, order) => jobQueue.queue.enqueue(ctx, orderRecoveryRequest(order.id, config.orders.recoverAfterMs)),
+            flags: flags.flags,
+            pausedRetryAfterMs: config.flags.pausedRetryAfterSeconds * 1000,
           },
         ),
         getOrder: new GetOrder(orderRepository),
@@ -200,6 +210,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway, { settleTimeoutMs: config.orders.settleTimeoutMs }),
       },
       activity: streams.useCases,
+      flags: flags.useCases,
+      release: flags.release,
       jobs: jobQueue.useCases,
       checkReadiness,
       schedules: schedules.useCases,
@@ -247,6 +259,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     // After the server: requests in flight may still enqueue jobs until it has drained.
     const startedJobs = jobs;
     shutdown.add('job workers', () => startedJobs.stop());
+    shutdown.add('feature flags', () => flags.stop());
     shutdown.add('scheduled runs', () => schedules.stop(config.shutdown.graceMs));
     shutdown.add('payment gateway', () => payments.close());
     shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));

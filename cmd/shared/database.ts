@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
+import type { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
 import { combineQueryObservers, createDatabase, type DatabaseHandle, type QueryObserver } from '../../internal/adapter/postgres/database.ts';
 import { slowQueryLog } from '../../internal/adapter/postgres/slow-query-log.ts';
 import { SqlMigrator } from '../../internal/adapter/postgres/sql-migrator.ts';
@@ -25,6 +25,9 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
   if (url === '') {
     const dataDir = isAbsolute(config.embeddedDb.dataDir) ? config.embeddedDb.dataDir : join(PROJECT_ROOT, config.embeddedDb.dataDir);
     const pgLog = logger.child({ component: 'embedded-postgres' });
+    // Loaded only in embedded mode: the embedded-postgres package looks for its PostgreSQL binaries
+    // as soon as it is imported, and an image running against DATABASE_URL need not carry them.
+    const { EmbeddedPostgresServer } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts');
     embedded = new EmbeddedPostgresServer({ dataDir, port: config.embeddedDb.port, database: 'ordersvc', onLog: (message) => pgLog.debug(message) });
     logger.info({ dataDir, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
     url = await embedded.start();

@@ -42,9 +42,11 @@ export interface TwoLevelCacheOptions<T> {
   readonly warnIntervalMs?: number | undefined;
   /** Writes that missed Redis, replayed when it answers again. Default 10 000. */
   readonly maxPendingRepairs?: number | undefined;
+  /** Read before every get: while true, reads go straight to the loader (a kill switch). Writes still invalidate. */
+  readonly bypass?: (() => boolean) | undefined;
 }
 
-export type ResolvedOptions<T> = Required<Omit<TwoLevelCacheOptions<T>, 'redis'>> & Pick<TwoLevelCacheOptions<T>, 'redis'>;
+export type ResolvedOptions<T> = Required<Omit<TwoLevelCacheOptions<T>, 'redis' | 'bypass'>> & Pick<TwoLevelCacheOptions<T>, 'redis' | 'bypass'>;
 
 /** Counters since construction. */
 export interface TwoLevelCacheStats {
@@ -75,6 +77,7 @@ export function resolveOptions<T>(options: TwoLevelCacheOptions<T>): ResolvedOpt
     deserialize: options.deserialize,
     versionOf: options.versionOf,
     redis: options.redis,
+    bypass: options.bypass,
     keyPrefix,
     channel: options.channel ?? `${keyPrefix}invalidations`,
     log: options.log ?? silent,

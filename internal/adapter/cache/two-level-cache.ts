@@ -78,6 +78,12 @@ export class TwoLevelCache<T> {
    * stale value is left to serve.
    */
   async get(ctx: Context, id: string, load: Loader<T>): Promise<T | undefined> {
+    if (this.#options.bypass?.()) {
+      this.#counts.misses += 1;
+      const value = await load(ctx.signal);
+      hint(ctx, 'bypass');
+      return value;
+    }
     const local = this.#local.get(id);
     if (local && local.freshUntil > Date.now()) {
       this.#counts.hitsLocal += 1;

@@ -64,6 +64,10 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
   readonly #types: ReadonlyMap<string, JobType<object>>;
   readonly #rows: JobRows;
   readonly #log: Logger;
+  /** Starts the workers of a queue again after a pause. */
+  readonly #workers = new Map<string, () => Promise<unknown>>();
+  readonly #paused = new Set<string>();
+  #pausing: Promise<void> = Promise.resolve();
 
   constructor(options: PgBossJobQueueOptions) {
     this.#options = options;
@@ -104,18 +108,46 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
     for (const handler of handlers) {
       const { type } = handler.jobType;
       if (!this.#types.has(type)) throw new UnknownJobTypeError(type);
-      await this.#boss.work(
-        type,
-        {
-          localConcurrency: options.concurrencyOf(type),
-          batchSize: options.batchSize,
-          pollingIntervalSeconds: options.pollIntervalMs / 1000,
-          includeMetadata: true,
-          perJobResults: true,
-        },
-        (jobs) => Promise.all(jobs.map((job) => this.#run(handler, job))),
-      );
+      const start = () =>
+        this.#boss.work(
+          type,
+          {
+            localConcurrency: options.concurrencyOf(type),
+            batchSize: options.batchSize,
+            pollingIntervalSeconds: options.pollIntervalMs / 1000,
+            includeMetadata: true,
+            perJobResults: true,
+          },
+          (jobs) => Promise.all(jobs.map((job) => this.#run(handler, job))),
+        );
+      this.#workers.set(type, start);
+      if (!this.#paused.has(type)) await start();
     }
+  }
+
+  /**
+   * Pauses a queue: its workers stop fetching (jobs in hand finish; waiting
+   * jobs stay queued for later or for another instance), or resumes it.
+   * Changes apply one after another; a failure is logged, not thrown.
+   */
+  setPaused(queue: string, paused: boolean): Promise<void> {
+    const change = this.#pausing.then(async () => {
+      if (paused === this.#paused.has(queue)) return;
+      if (paused) {
+        this.#paused.add(queue);
+        if (this.#workers.has(queue)) await this.#boss.offWork(queue, { wait: false });
+      } else {
+        this.#paused.delete(queue);
+        await this.#workers.get(queue)?.();
+      }
+      this.#log.info({ queue, paused }, paused ? 'job queue paused' : 'job queue resumed');
+    });
+    this.#pausing = change.catch((error: unknown) => this.#log.error({ err: error, queue, paused }, 'pausing or resuming a job queue failed'));
+    return this.#pausing;
+  }
+
+  isPaused(queue: string): boolean {
+    return this.#paused.has(queue);
   }
 
   /**

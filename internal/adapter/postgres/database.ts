@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { ActivityEventsTable } from './activity-events.table.ts';
+import type { FeatureFlagChangesTable, FeatureFlagsTable } from './feature-flags.table.ts';
 import type { IdempotencyKeysTable } from './idempotency-keys.table.ts';
 import type { JobEffectsTable } from './job-effects.table.ts';
 import type { NotificationsTable } from './notifications.table.ts';
@@ -25,6 +26,8 @@ export interface Database {
   notifications: NotificationsTable;
   schedule_runs: ScheduleRunsTable;
   activity_events: ActivityEventsTable;
+  feature_flags: FeatureFlagsTable;
+  feature_flag_changes: FeatureFlagChangesTable;
 }
 
 export interface PoolSettings {

@@ -1,3 +1,6 @@
+import type { FeatureFlags } from '../../domain/flags/feature-flags.ts';
+import { ORDERS_PAUSED } from '../../domain/flags/flag-catalog.ts';
+import { FeatureSwitchedOffError } from '../../domain/flags/flags.errors.ts';
 import type { IdempotencyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency-store.ts';
 import { IdempotencyKeyReusedError, RequestInProgressError } from '../../domain/idempotency/idempotency.errors.ts';
 import type { Order } from '../../domain/order/order.ts';
@@ -52,6 +55,10 @@ export interface IdempotentPlaceOrderOptions {
    * failure is logged, and the periodic recovery sweep is the net.
    */
   readonly onPending?: ((ctx: Context, order: Order) => Promise<unknown>) | undefined;
+  /** Read for the kill switch `orders.placement.paused`: while on, placements are refused before anything is stored. */
+  readonly flags?: FeatureFlags | undefined;
+  /** What a refused placement is told to wait (Retry-After). Default 30 s. */
+  readonly pausedRetryAfterMs?: number | undefined;
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -84,6 +91,8 @@ export class IdempotentPlaceOrder {
   readonly #settleTimeoutMs: number;
   readonly #staleAfterMs: number;
   readonly #onPending: ((ctx: Context, order: Order) => Promise<unknown>) | undefined;
+  readonly #flags: FeatureFlags | undefined;
+  readonly #pausedRetryAfterMs: number;
 
   constructor(placeOrder: PlaceOrder, orders: OrderRepository, store: IdempotencyStore, options: IdempotentPlaceOrderOptions = {}) {
     this.#placeOrder = placeOrder;
@@ -94,11 +103,17 @@ export class IdempotentPlaceOrder {
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 5_000;
     this.#staleAfterMs = options.staleAfterMs ?? 30_000;
     this.#onPending = options.onPending;
+    this.#flags = options.flags;
+    this.#pausedRetryAfterMs = options.pausedRetryAfterMs ?? 30_000;
   }
 
-  /** @throws IdempotencyKeyReusedError, RequestInProgressError, ValidationError, and what PlaceOrder throws before its order exists */
+  /** @throws FeatureSwitchedOffError, IdempotencyKeyReusedError, RequestInProgressError, ValidationError, and what PlaceOrder throws before its order exists */
   async execute(ctx: Context, input: IdempotentPlaceOrderInput): Promise<IdempotentResponse> {
     const principal = requirePrincipal(ctx);
+    // Before the key is claimed: a refused request leaves nothing behind, and its retry runs afresh.
+    if (await this.#flags?.isEnabled(ctx, ORDERS_PAUSED, principal.userId)) {
+      throw new FeatureSwitchedOffError('new orders are not accepted right now; orders already placed are unaffected', this.#pausedRetryAfterMs);
+    }
     if (typeof input.key !== 'string' || !KEY.test(input.key)) {
       throw new ValidationError('the idempotency key is not valid', [{ pointer: '/header/idempotency-key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
     }

@@ -1,6 +1,7 @@
 import type { AuthorizationResult, PaymentGateway } from '../../domain/payment/payment-gateway.ts';
-import { checkOrderLines, priceOrder, type Order, type OrderLineInput } from '../../domain/order/order.ts';
+import { checkOrderLines, priceOrder, type NewOrder, type Order, type OrderLineInput } from '../../domain/order/order.ts';
 import type { OrderRepository } from '../../domain/order/order-repository.ts';
+import { applyPromotion, type Promotion } from '../../domain/order/promotion.ts';
 import type { ProductCatalog } from '../../domain/order/product-catalog.ts';
 import type { StockReservations } from '../../domain/order/stock-reservations.ts';
 import type { Product } from '../../domain/product/product.ts';
@@ -22,6 +23,8 @@ export interface PlaceOrderOptions {
   readonly newId: () => string;
   /** Budget for settling an order once it exists (undo, final status), whatever the caller's deadline. */
   readonly settleTimeoutMs?: number | undefined;
+  /** The canary variant of pricing: requests on the canary channel get this promotion; stable ones pay list prices. */
+  readonly canaryPromotion?: Promotion | undefined;
 }
 
 /** Told as soon as the order exists: from then on the request has effects. */
@@ -40,6 +43,7 @@ export class PlaceOrder {
   readonly #settlement: PlacementSettlement;
   readonly #newId: () => string;
   readonly #settleTimeoutMs: number;
+  readonly #canaryPromotion: Promotion | undefined;
 
   constructor(orders: OrderRepository, catalog: ProductCatalog, reservations: StockReservations, gateway: PaymentGateway, options: PlaceOrderOptions) {
     this.#orders = orders;
@@ -49,6 +53,7 @@ export class PlaceOrder {
     this.#settlement = new PlacementSettlement(orders, reservations, gateway);
     this.#newId = options.newId;
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
+    this.#canaryPromotion = options.canaryPromotion;
   }
 
   /**
@@ -65,10 +70,16 @@ export class PlaceOrder {
     const lines = checkOrderLines(input.lines);
     checkCardToken(input.cardToken);
     const products = await this.#catalog.findMany(ctx, lines.map((line) => line.productId));
-    const order = await this.#orders.create(ctx, { ...priceOrder(this.#newId(), principal.userId, lines, products), idempotencyKey: input.idempotencyKey });
+    const priced = this.#price(ctx, priceOrder(this.#newId(), principal.userId, lines, products));
+    const order = await this.#orders.create(ctx, { ...priced, idempotencyKey: input.idempotencyKey });
     observer?.orderCreated(order);
     const [reservation, authorization] = await this.#reserveAndAuthorize(ctx, order, input.cardToken);
     return this.#settlement.settle(detached(ctx, this.#settleTimeoutMs), order, reservation, authorization);
+  }
+
+  // The gray release: the canary channel prices with the promotion, stable at list prices.
+  #price(ctx: Context, order: NewOrder): NewOrder {
+    return ctx.channel === 'canary' && this.#canaryPromotion ? applyPromotion(order, this.#canaryPromotion) : order;
   }
 
   // Both at once; a failed reservation aborts the authorization still in flight.

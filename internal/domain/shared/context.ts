@@ -1,3 +1,4 @@
+import type { ReleaseChannel } from '../flags/release-channel.ts';
 import type { Principal } from '../identity/principal.ts';
 
 /** The structured logger a context carries; pino satisfies it. */
@@ -30,4 +31,6 @@ export interface Context {
   readonly principal?: Principal | undefined;
   /** Filled in by adapters, read by the transport; absent outside requests. */
   readonly hints?: ResponseHints;
+  /** The variant of use-cases serving this request (gray release); stable when absent. */
+  readonly channel?: ReleaseChannel | undefined;
 }

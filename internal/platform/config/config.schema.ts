@@ -95,6 +95,8 @@ export interface AppConfig {
   };
   orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
   diagnostics: { enabled: boolean; host: string; port: number; token: string };
+  flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
+  release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
 }
 
 /** One scheduled task's settings. */
@@ -321,6 +323,58 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 1_000,
       env: 'SCHEDULE_PURGE_BATCH_SIZE',
+    },
+  },
+  flags: {
+    defaults: {
+      doc: 'Feature flag defaults as JSON, applied while no setting is stored: {"<key>": {"enabled": bool, "rollout_percent": null | 0-100}}. Keys must be known flags (GET /v1/admin/flags lists them).',
+      format: String,
+      default: '{}',
+      env: 'FLAGS_DEFAULTS',
+    },
+    refreshIntervalMs: {
+      doc: 'Every replica re-reads all flags this often, a net under the change notifications (which apply within about a second).',
+      format: 'positive-int',
+      default: 30_000,
+      env: 'FLAGS_REFRESH_INTERVAL_MS',
+    },
+    pausedRetryAfterSeconds: {
+      doc: 'Retry-After of the 503 answered while a kill switch refuses new orders.',
+      format: 'positive-int',
+      default: 30,
+      env: 'FLAGS_PAUSED_RETRY_AFTER_SECONDS',
+    },
+  },
+  release: {
+    header: {
+      doc: 'Request header naming the release channel a caller asks for; the response carries the channel that served under the same name.',
+      format: String,
+      default: 'X-Release-Channel',
+      env: 'RELEASE_CHANNEL_HEADER',
+    },
+    choosableChannels: {
+      doc: 'Comma-separated channels (stable, canary) a caller may ask for by header; other values are ignored.',
+      format: String,
+      default: 'stable,canary',
+      env: 'RELEASE_CHANNEL_VALUES',
+    },
+    chooserRoles: {
+      doc: 'Comma-separated roles (admin, customer) whose callers may choose the channel by header; empty: nobody. Others are routed by the release.canary rollout.',
+      format: String,
+      default: 'admin',
+      env: 'RELEASE_CHANNEL_CHOOSER_ROLES',
+    },
+    promotionThresholdMinor: {
+      doc: 'Canary pricing: orders whose total reaches this many minor units get the promotion.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'CANARY_PROMOTION_THRESHOLD_MINOR',
+    },
+    promotionBasisPoints: {
+      doc: 'Canary pricing: the discount in hundredths of a percent (1000 = 10 %), rounded half up to a minor unit.',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'CANARY_PROMOTION_BASIS_POINTS',
     },
   },
   activity: {

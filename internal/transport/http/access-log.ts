@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../platform/logger/logger.ts';
 
 /** The route template (never raw ids) a request matched, for logs and metrics. */
@@ -11,14 +11,22 @@ export function routeTemplate(req: IncomingMessage): string {
   return openapi?.expressRoute ?? openapi?.openApiRoute ?? 'unmatched';
 }
 
+/** The release channel that served the request (set by the release routing), if one was chosen. */
+export function releaseChannelOf(res: ServerResponse): string | undefined {
+  const channel: unknown = (res as Response).locals?.releaseChannel;
+  return typeof channel === 'string' ? channel : undefined;
+}
+
 function lineOf(req: IncomingMessage, res: ServerResponse, durationMs: number) {
   const cache = res.getHeader('x-cache');
+  const channel = releaseChannelOf(res);
   return {
     method: req.method,
     route: routeTemplate(req),
     status: res.statusCode,
     duration_ms: durationMs,
     ...(cache === undefined ? {} : { cache }),
+    ...(channel === undefined ? {} : { channel }),
     ...(res.getHeader('x-served-stale') ? { stale: true } : {}),
     ...(res.writableFinished ? {} : { aborted: true }),
   };

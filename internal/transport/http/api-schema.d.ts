@@ -315,7 +315,14 @@ export interface paths {
          *     Unknown products are 422 `UNKNOWN_PRODUCT`; short stock is 409 `INSUFFICIENT_STOCK` naming
          *     the lines (`lines`: product_id, requested, available); a declined card is 402 `PAYMENT_DECLINED` with `decline_code`;
          *     an unavailable gateway is 503 `PAYMENT_UNAVAILABLE` with `Retry-After`, and nothing stays
-         *     reserved.
+         *     reserved. While the kill switch `orders.placement.paused` is on, every placement is 503
+         *     `FEATURE_SWITCHED_OFF` with `Retry-After`: nothing is stored and the Idempotency-Key stays
+         *     unused.
+         *     Gray release: the total is computed by the variant of the release channel that serves the
+         *     request (response header `X-Release-Channel`); the canary applies a promotion (a percentage
+         *     off totals above a threshold), stable the list prices. Admins may ask for a channel with the
+         *     request header `X-Release-Channel: canary|stable`; other callers get the canary when the
+         *     `release.canary` rollout puts them in its cohort.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -526,6 +533,62 @@ export interface paths {
          */
         get: operations["listNotifications"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the feature flags
+         * @description Admin only (403 `FORBIDDEN` for customers). Every flag the service reads, as it applies on
+         *     the replica that answers: the stored setting, or the default from config (`version` 0) when
+         *     none was stored. Changes reach every replica within about a second (PostgreSQL
+         *     LISTEN/NOTIFY; a periodic refresh is the net).
+         */
+        get: operations["listFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's key, e.g. `orders.placement.paused`. */
+                key: components["parameters"]["FlagKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a feature flag
+         * @description Admin only. One flag and its `ETag`; 404 `FLAG_NOT_FOUND` for a key the service does not know.
+         */
+        get: operations["getFlag"];
+        /**
+         * Set a feature flag
+         * @description Admin only. Replaces the flag's setting; the change is recorded with the admin's user id and
+         *     the time (`feature_flag_changes`) and applies on this replica at once, on the others within
+         *     about a second. `rollout_percent` null makes the flag on for everyone while `enabled`; a
+         *     number keeps it on only for that share of users (by a hash of the flag key and user id, so
+         *     one user always gets the same answer). Requires `If-Match`: the `ETag` of a read, or `*`
+         *     to set it whatever its version (a kill switch in a hurry); 428 without it, 412 when the
+         *     flag changed since. 404 `FLAG_NOT_FOUND` for a key the service does not know.
+         */
+        put: operations["setFlag"];
         post?: never;
         delete?: never;
         options?: never;
@@ -922,6 +985,32 @@ export interface components {
             /** @description Why the check failed (only when `status` is `down`). */
             error?: string;
         };
+        FlagSetting: {
+            /** @description Off for everyone when false. */
+            enabled: boolean;
+            /** @description Null means on for everyone while enabled; a number, on only for that share of users (0.01 % steps). */
+            rollout_percent: number | null;
+        };
+        SetFlagRequest: components["schemas"]["FlagSetting"];
+        Flag: {
+            /** @example orders.placement.paused */
+            key: string;
+            description: string;
+            enabled: boolean;
+            rollout_percent: number | null;
+            /** @description 0 while the default from config applies. */
+            version: number;
+            /**
+             * Format: uuid
+             * @description The admin who made the last change; null for a default.
+             */
+            updated_by: string | null;
+            /** Format: date-time */
+            updated_at: string | null;
+        };
+        FlagList: {
+            items: components["schemas"]["Flag"][];
+        };
         /** @description An RFC 9457 problem document. Extension members may be added. */
         Problem: {
             /**
@@ -1154,6 +1243,8 @@ export interface components {
          *     when it no longer matches the current `ETag`.
          */
         IfMatchRequired: string;
+        /** @description The flag's key, e.g. `orders.placement.paused`. */
+        FlagKey: string;
         /** @description The user's id. */
         UserId: string;
         /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
@@ -2188,6 +2279,125 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFlags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flags, by key. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The flag's key, e.g. `orders.placement.paused`. */
+                key: components["parameters"]["FlagKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setFlag: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+                /**
+                 * @description **Required.** The `ETag` from a previous read. The server answers 428
+                 *     (`PRECONDITION_REQUIRED`) when this header is absent, and 412 (`PRECONDITION_FAILED`)
+                 *     when it no longer matches the current `ETag`.
+                 */
+                "If-Match"?: components["parameters"]["IfMatchRequired"];
+            };
+            path: {
+                /** @description The flag's key, e.g. `orders.placement.paused`. */
+                key: components["parameters"]["FlagKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": true,
+                 *       "rollout_percent": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetFlagRequest"];
+            };
+        };
+        responses: {
+            /** @description The flag as it applies now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

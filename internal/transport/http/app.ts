@@ -9,6 +9,8 @@ import { activityRouter, type ActivityUseCases } from './activity/activity.route
 import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
 import { authentication, type TokenAuthenticator } from './authentication.ts';
 import { errorHandler } from './error-handler.ts';
+import { flagsRouter, type FlagUseCases } from './flags/flags.routes.ts';
+import { releaseChannel, type ReleaseChannelSettings } from './flags/release-channel.ts';
 import { healthRouter } from './health/health.routes.ts';
 import { jobsRouter, type JobUseCases } from './jobs/jobs.routes.ts';
 import { METRICS_PATH, metricsEndpoint, metricsNotHere, requestMetrics, type HttpMetricsHooks } from './metrics/metrics.middleware.ts';
@@ -49,6 +51,9 @@ export interface AppDeps {
   readonly jobs: JobUseCases;
   readonly schedules: ScheduleUseCases;
   readonly activity: ActivityUseCases;
+  readonly flags: FlagUseCases;
+  /** Gray release: which variant of the use-cases serves each API request. */
+  readonly release: ReleaseChannelSettings;
   readonly checkReadiness: CheckReadiness;
   /** While true, responses ask clients to close kept-alive connections. */
   readonly isShuttingDown: () => boolean;
@@ -66,7 +71,8 @@ const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
  *      then request metrics (every request but the scrapes, recorded when its response is over);
  *   2. the access log, so even requests rejected below are logged;
  *   3. security headers and CORS; then `GET /metrics` (before authentication and rate limits);
- *   4. authentication (resolves the caller; never rejects by itself);
+ *   4. authentication (resolves the caller; never rejects by itself), then the
+ *      release channel of API requests (needs the caller);
  *   5. rate limits, per caller once the caller is known;
  *   6. body parsing and contract validation, which also enforces the
  *      contract's security (public operations are those with `security: []`);
@@ -90,6 +96,7 @@ export function buildApp(deps: AppDeps): Express {
   // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
   app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
   app.use(authentication(deps.authenticate));
+  app.use('/v1', releaseChannel(deps.release));
 
   const { windowMs, stores } = deps.rateLimit;
   const onLimited = metrics ? (name: string) => metrics.rateLimited(name) : undefined;
@@ -126,6 +133,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(ordersRouter(deps.orders));
   app.use(jobsRouter(deps.jobs));
   app.use(schedulesRouter(deps.schedules));
+  app.use(flagsRouter(deps.flags));
 
   app.use(errorHandler());
   // A shadowed or doubled route would silently answer the wrong handler: refuse to start.

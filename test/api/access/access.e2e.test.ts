@@ -131,6 +131,10 @@ const PROTECTED_REQUESTS: Record<string, RequestBuilder> = {
   getQueueDepths: () => ({}),
   listNotifications: () => ({ query: { limit: '5' } }),
   listSchedules: () => ({}),
+  listFlags: () => ({}),
+  getFlag: () => ({ path: { key: 'cache.bypass' } }),
+  // Sets the default again: harmless to the other cases.
+  setFlag: () => ({ path: { key: 'cache.bypass' }, headers: { 'if-match': '*' }, body: { enabled: false, rollout_percent: null } }),
 };
 
 /** One entry per public operation (`security: []`). */
@@ -144,7 +148,7 @@ const PUBLIC_REQUESTS: Record<string, RequestBuilder> = {
   login: ({ account }) => ({ body: { email: account.email, password: account.password } }),
 };
 
-const ADMIN_ONLY = ['listUsers', 'createUser', 'deleteUser', 'createProduct', 'updateProduct', 'listSchedules', 'listJobs', 'getJob', 'retryJob', 'cancelJob', 'getQueueDepths', 'listNotifications'];
+const ADMIN_ONLY = ['listUsers', 'createUser', 'deleteUser', 'createProduct', 'updateProduct', 'listSchedules', 'listJobs', 'getJob', 'retryJob', 'cancelJob', 'getQueueDepths', 'listNotifications', 'listFlags', 'getFlag', 'setFlag'];
 
 function requestFor(operationId: string, fixtures: Fixtures): RequestSpec {
   const build = PROTECTED_REQUESTS[operationId] ?? PUBLIC_REQUESTS[operationId];

@@ -17,6 +17,8 @@ export interface NotificationListenerOptions {
   /** How often the idle connection is checked with a query (a dead peer is otherwise only noticed by TCP). */
   readonly pingIntervalMs: number;
   readonly log: ContextLogger;
+  /** What the notifications are, for log lines. Default `activity notifications`. */
+  readonly name?: string | undefined;
 }
 
 /**
@@ -36,6 +38,10 @@ export class PgNotificationListener {
     this.#options = options;
   }
 
+  get #name(): string {
+    return this.#options.name ?? 'activity notifications';
+  }
+
   get listening(): boolean {
     return this.#client !== undefined;
   }
@@ -46,7 +52,7 @@ export class PgNotificationListener {
     try {
       await this.#connect();
     } catch (error) {
-      this.#options.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'activity notifications cannot listen yet; retrying');
+      this.#options.log.warn({ error: error instanceof Error ? error.message : String(error) }, `${this.#name} cannot listen yet; retrying`);
       this.#scheduleReconnect();
     }
     this.#pingTimer = setInterval(() => void this.#ping(), this.#options.pingIntervalMs);
@@ -88,7 +94,7 @@ export class PgNotificationListener {
   #lost(client: pg.Client, error: Error): void {
     if (this.#client !== client || this.#stopped) return;
     this.#client = undefined;
-    this.#options.log.warn({ error: error.message }, 'activity notifications connection lost; reconnecting');
+    this.#options.log.warn({ error: error.message }, `${this.#name} connection lost; reconnecting`);
     client.removeAllListeners('notification');
     void client.end().catch(() => undefined);
     this.#scheduleReconnect();
@@ -100,7 +106,7 @@ export class PgNotificationListener {
     this.#retry += 1;
     this.#reconnectTimer = setTimeout(() => {
       this.#connect().catch((error: unknown) => {
-        this.#options.log.warn({ error: error instanceof Error ? error.message : String(error), retry: this.#retry }, 'activity notifications reconnect failed');
+        this.#options.log.warn({ error: error instanceof Error ? error.message : String(error), retry: this.#retry }, `${this.#name} reconnect failed`);
         this.#scheduleReconnect();
       });
     }, delay);

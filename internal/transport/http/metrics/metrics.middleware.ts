@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { routeTemplate } from '../access-log.ts';
+import { releaseChannelOf, routeTemplate } from '../access-log.ts';
 import { sendProblem } from '../problem.ts';
 
 /** One request, as the metrics see it when its response is over. */
@@ -10,6 +10,8 @@ export interface RequestSample {
   /** Undefined when the client left before any answer was sent. */
   readonly status: number | undefined;
   readonly durationMs: number;
+  /** The release channel that served it; undefined when none was chosen. */
+  readonly channel: string | undefined;
 }
 
 /** The Prometheus exposition, ready to send. */
@@ -50,6 +52,7 @@ export function requestMetrics(observe: (sample: RequestSample) => void, skipPat
         // A stream the client left had its status sent; a request left before any answer has none.
         status: res.headersSent ? res.statusCode : undefined,
         durationMs: performance.now() - startedAt,
+        channel: releaseChannelOf(res),
       });
     });
     next();
