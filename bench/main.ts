@@ -12,31 +12,19 @@ import { prepareFixtures } from './fixtures.ts';
 import { LoadDriver } from './load.ts';
 import { describeMachine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
-import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.ts';
+import { parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
 import { sampleOrders, stockDrift } from './orders-check.ts';
 import { freePort, ProcessGroup } from './processes.ts';
 import { formatMarkdown, type BenchReport, type ScenarioResult } from './report.ts';
 import { sampleRss } from './rss-sampler.ts';
 import { baselineRequests, scenarioRequests, type PlacedOrder } from './scenarios.ts';
 import { PRODUCT_STOCK, seedBenchData } from './seed.ts';
+import { optionsOrExit, timedLog } from './command-line.ts';
 import { RAISED_LIMITS, startService } from './service-process.ts';
 
-const started = performance.now();
-const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+const log = timedLog('bench');
 
-let options: BenchOptions;
-try {
-  const parsed = parseBenchArgs(process.argv.slice(2));
-  if (parsed.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  options = parsed.options;
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`${error.message}\n${USAGE}`);
-  process.exit(2);
-}
+const options: BenchOptions = optionsOrExit(() => parseBenchArgs(process.argv.slice(2)), USAGE);
 
 const cleanup = new Cleanup();
 const processes = new ProcessGroup();

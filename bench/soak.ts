@@ -10,7 +10,6 @@ import { findBenchRedis } from './bench-redis.ts';
 import { Cleanup } from './cleanup.ts';
 import { prepareFixtures } from './fixtures.ts';
 import { describeMachine } from './machine.ts';
-import { UsageError } from './options.ts';
 import { ProcessGroup } from './processes.ts';
 import { seedBenchData } from './seed.ts';
 import { startService } from './service-process.ts';
@@ -18,28 +17,16 @@ import { startSoakLoad, type RunningSoakLoad } from './soak-load.ts';
 import { parseSoakArgs, SOAK_USAGE, type SoakOptions } from './soak-options.ts';
 import { formatCsv, renderSvg } from './soak-report.ts';
 import { takeSample } from './soak-sampler.ts';
+import { optionsOrExit, timedLog } from './command-line.ts';
 import { formatMb, judgeHeapTrend, type SoakSample } from './soak-trend.ts';
 
 const SOAK_DATABASE = 'ordersvc_soak';
 /** Customers signed in for the load (each sign-in is an argon2id hash). */
 const SESSIONS = 32;
 
-const started = performance.now();
-const log = (line: string) => console.log(`[soak ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+const log = timedLog('soak');
 
-let options: SoakOptions;
-try {
-  const parsed = parseSoakArgs(process.argv.slice(2), join(PROJECT_ROOT, 'docs', 'soak'));
-  if (parsed.help) {
-    console.log(SOAK_USAGE);
-    process.exit(0);
-  }
-  options = parsed.options;
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`${error.message}\n${SOAK_USAGE}`);
-  process.exit(2);
-}
+const options: SoakOptions = optionsOrExit(() => parseSoakArgs(process.argv.slice(2), join(PROJECT_ROOT, 'docs', 'soak')), SOAK_USAGE);
 
 const cleanup = new Cleanup();
 const processes = new ProcessGroup();
