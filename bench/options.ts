@@ -15,7 +15,7 @@ export interface BenchOptions {
   readonly only: readonly ScenarioName[] | undefined;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--users N] [--products N] [--note TEXT]
+export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--users N] [--products N] [--note TEXT] [--only A,B]
   --quick          small data set and short runs (under two minutes), for local use
   --duration S     seconds measured per scenario and baseline (default 20, quick 4)
   --warmup S       seconds of discarded load before each measurement (default 10, quick 1)
