@@ -122,9 +122,10 @@ export class PostgresOrderRepository implements OrderRepository {
   async update(ctx: Context, id: string, change: OrderChange): Promise<Order> {
     try {
       return await this.#db.transaction().execute(async (trx) => {
-        const locked = await trx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
+        // Locked and read with its lines in one statement (FOR UPDATE locks the orders row only).
+        const locked = await selectOrders(trx).where('orders.id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
         if (!locked) throw new OrderNotFoundError(id);
-        return await apply(ctx, trx, locked, change, this.#onStatusChanged);
+        return await apply(trx, locked, change, this.#onStatusChanged);
       });
     } catch (error) {
       throw translatePgError(error);
@@ -139,21 +140,19 @@ export class PostgresOrderRepository implements OrderRepository {
       let claimed: string | undefined;
       try {
         const resolved = await this.#db.transaction().execute(async (trx) => {
-          let select = trx
-            .selectFrom('orders')
-            .selectAll()
-            .where('status', '=', 'pending')
-            .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${query.olderThanMs / 1000})`)
-            .orderBy('id')
+          let select = selectOrders(trx)
+            .where('orders.status', '=', 'pending')
+            .where('orders.created_at', '<', sql<Date>`now() - make_interval(secs => ${query.olderThanMs / 1000})`)
+            .orderBy('orders.id')
             .limit(1)
             .forUpdate()
             .skipLocked();
           // Past the orders this run already tried, so one that failed is not taken again at once.
-          if (afterId !== undefined) select = select.where('id', '>', afterId);
+          if (afterId !== undefined) select = select.where('orders.id', '>', afterId);
           const row = await select.executeTakeFirst({ signal: ctx.signal });
           if (!row) return undefined;
           claimed = row.id;
-          return await apply(ctx, trx, row, resolve, this.#onStatusChanged);
+          return await apply(trx, row, resolve, this.#onStatusChanged);
         });
         if (!resolved) break;
         outcomes.push({ orderId: resolved.id, order: resolved });
@@ -168,14 +167,9 @@ export class PostgresOrderRepository implements OrderRepository {
   }
 }
 
-async function apply(ctx: Context, trx: Transaction<Database>, locked: OrderRow, change: OrderChange, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
-  const lines = await trx
-    .selectFrom('order_lines')
-    .select(['product_id', 'quantity', 'unit_price'])
-    .where('order_id', '=', locked.id)
-    .orderBy('position')
-    .execute({ signal: ctx.signal });
-  const current = toDomain({ ...locked, lines });
+async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
+  const { lines } = locked;
+  const current = toDomain(locked);
   const next = await change(current);
   if (next === current) return current;
   const saved = await trx
