@@ -19,7 +19,7 @@ import { formatMarkdown, type BenchReport, type ScenarioResult } from './report.
 import { sampleRss } from './rss-sampler.ts';
 import { baselineRequests, scenarioRequests, type PlacedOrder } from './scenarios.ts';
 import { PRODUCT_STOCK, seedBenchData } from './seed.ts';
-import { optionsOrExit, timedLog } from './command-line.ts';
+import { optionsOrExit, runTool, timedLog } from './command-line.ts';
 import { RAISED_LIMITS, startService } from './service-process.ts';
 
 const log = timedLog('bench');
@@ -29,41 +29,7 @@ const options: BenchOptions = optionsOrExit(() => parseBenchArgs(process.argv.sl
 const cleanup = new Cleanup();
 const processes = new ProcessGroup();
 const load = new LoadDriver();
-const runCleanup = () => cleanup.run((name, error) => console.error(`cleanup "${name}" failed: ${String(error)}`));
-
-// Whatever happens, nothing the run started outlives it.
-process.on('exit', () => processes.killAllNow());
-let interrupted = false;
-const interrupt = (signal: NodeJS.Signals) => {
-  if (interrupted) {
-    processes.killAllNow();
-    process.exit(130);
-  }
-  interrupted = true;
-  log(`${signal}: stopping and cleaning up (again to force)`);
-  load.stop();
-  void runCleanup().finally(() => {
-    log('cleaned up after the interruption');
-    process.exit(130);
-  });
-};
-process.on('SIGINT', interrupt);
-process.on('SIGTERM', interrupt);
-
-try {
-  await run(options);
-} catch (error) {
-  if (!interrupted) {
-    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = 1;
-  }
-} finally {
-  if (!interrupted) {
-    log('cleaning up');
-    await runCleanup();
-    log('done');
-  }
-}
+await runTool('bench', log, { cleanup, processes, stopLoad: () => load.stop() }, () => run(options));
 
 async function run(opts: BenchOptions): Promise<void> {
   const loadAtStart = loadavg()[0] ?? 0;

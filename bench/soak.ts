@@ -17,7 +17,7 @@ import { startSoakLoad, type RunningSoakLoad } from './soak-load.ts';
 import { parseSoakArgs, SOAK_USAGE, type SoakOptions } from './soak-options.ts';
 import { formatCsv, renderSvg } from './soak-report.ts';
 import { takeSample } from './soak-sampler.ts';
-import { optionsOrExit, timedLog } from './command-line.ts';
+import { optionsOrExit, runTool, timedLog } from './command-line.ts';
 import { formatMb, judgeHeapTrend, type SoakSample } from './soak-trend.ts';
 
 const SOAK_DATABASE = 'ordersvc_soak';
@@ -31,37 +31,12 @@ const options: SoakOptions = optionsOrExit(() => parseSoakArgs(process.argv.slic
 const cleanup = new Cleanup();
 const processes = new ProcessGroup();
 let load: RunningSoakLoad | undefined;
-const runCleanup = () => cleanup.run((name, error) => console.error(`cleanup "${name}" failed: ${String(error)}`));
-
-process.on('exit', () => processes.killAllNow());
-let interrupted = false;
-const interrupt = (signal: NodeJS.Signals) => {
-  if (interrupted) {
-    processes.killAllNow();
-    process.exit(130);
-  }
-  interrupted = true;
-  log(`${signal}: stopping and cleaning up (again to force)`);
+let stopping = false;
+const stopLoad = () => {
+  stopping = true;
   load?.stop();
-  void runCleanup().finally(() => process.exit(130));
 };
-process.on('SIGINT', interrupt);
-process.on('SIGTERM', interrupt);
-
-try {
-  const passed = await run(options);
-  process.exitCode = passed ? 0 : 1;
-} catch (error) {
-  if (!interrupted) {
-    console.error(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = 1;
-  }
-} finally {
-  if (!interrupted) {
-    log('cleaning up');
-    await runCleanup();
-  }
-}
+await runTool('soak', log, { cleanup, processes, stopLoad }, () => run(options));
 
 async function run(opts: SoakOptions): Promise<boolean> {
   const loadAtStart = loadavg()[0] ?? 0;
@@ -96,7 +71,7 @@ async function run(opts: SoakOptions): Promise<boolean> {
   void running.done.then(() => (loadEnded = true));
   // Reset the event-loop window so the first sample covers load only.
   await takeSample(diagnosticsUrl, 0, running.counts());
-  for (let tick = 1; !loadEnded && !interrupted; tick++) {
+  for (let tick = 1; !loadEnded && !stopping; tick++) {
     const due = loadStarted + tick * opts.intervalSeconds * 1_000;
     await Promise.race([sleep(Math.max(0, due - performance.now())), running.done]);
     // Nothing after the load: closing connections would show as a drop that is not the service's.
