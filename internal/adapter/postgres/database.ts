@@ -106,6 +106,14 @@ export function createDatabase(settings: PoolSettings, onIdleClientError: (error
   pool.on('error', (error) => {
     if (!closing) onIdleClientError(error);
   });
+  // The pool listens for errors only while a client is idle. A client checked
+  // out between statements (a transaction awaiting a call elsewhere) that
+  // loses its connection would emit an error nobody listens to, and crash the
+  // process. This listener stays for the client's life; the transaction
+  // learns of the loss from its next statement, which fails as unavailable.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return {
     db,
     pool,

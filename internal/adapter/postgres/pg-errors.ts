@@ -20,7 +20,7 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
 // starting (57P01-57P03), too many connections, and a statement cancelled by
 // statement_timeout (57014): the request may well succeed a moment later.
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '53300', '57014']);
-const UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /is not currently accepting connections/i];
+const UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /is not currently accepting connections/i, /client has encountered a connection error/i];
 
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
