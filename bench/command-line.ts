@@ -1,5 +1,5 @@
 import type { Cleanup } from './cleanup.ts';
-import { UsageError } from './options.ts';
+import { UsageError } from './arguments.ts';
 import type { ProcessGroup } from './processes.ts';
 
 /** A log line prefixed with the tool's name and the seconds since it started. */

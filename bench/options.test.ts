@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs, UsageError } from './options.ts';
+import { UsageError } from './arguments.ts';
+import { parseBenchArgs } from './options.ts';
 
 describe('bench command line', () => {
   it('when no flags are given, then the full run is described', () => {

@@ -1,5 +1,5 @@
+import { strictFlags, UsageError, wholeNumber } from './arguments.ts';
 import { SCENARIOS, type ScenarioName } from './catalog.ts';
-import { parseArgs } from 'node:util';
 
 /** What one `npm run bench` run does; `--quick` only changes the defaults. */
 export interface BenchOptions {
@@ -29,39 +29,21 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration S] [--warmup
 const FULL = { warmupSeconds: 10, durationSeconds: 20, users: 100_000, products: 10_000 };
 const QUICK = { warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000 };
 
-/** A command line the harness cannot run; the message names the flag. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 export type ParsedCommandLine = { readonly help: true } | { readonly help: false; readonly options: BenchOptions };
 
 /** Strict: unknown flags, positionals and out-of-range numbers throw `UsageError`. */
 export function parseBenchArgs(args: readonly string[]): ParsedCommandLine {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        connections: { type: 'string' },
-        users: { type: 'string' },
-        products: { type: 'string' },
-        note: { type: 'string' },
-        only: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = strictFlags(args, {
+    quick: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    users: { type: 'string' },
+    products: { type: 'string' },
+    note: { type: 'string' },
+    only: { type: 'string' },
+  });
   if (values.help) return { help: true };
   const quick = values.quick ?? false;
   const defaults = quick ? QUICK : FULL;
@@ -88,12 +70,3 @@ function scenarioList(raw: string): ScenarioName[] {
   return names as ScenarioName[];
 }
 
-function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const digits = raw.replaceAll('_', '');
-  const value = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from './options.ts';
+import { UsageError } from './arguments.ts';
 import { parseSoakArgs } from './soak-options.ts';
 
 const options = (args: string[]) => {

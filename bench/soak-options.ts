@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from './options.ts';
+import { strictFlags, UsageError, wholeNumber } from './arguments.ts';
 
 /** What one `npm run soak` run does. */
 export interface SoakOptions {
@@ -33,29 +32,19 @@ export type ParsedSoakCommandLine = { readonly help: true } | { readonly help: f
 
 /** Strict: unknown flags, positionals and out-of-range numbers throw `UsageError`. */
 export function parseSoakArgs(args: readonly string[], defaultOutDir: string): ParsedSoakCommandLine {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        minutes: { type: 'string' },
-        seconds: { type: 'string' },
-        interval: { type: 'string' },
-        warmup: { type: 'string' },
-        connections: { type: 'string' },
-        rate: { type: 'string' },
-        'max-growth': { type: 'string' },
-        out: { type: 'string' },
-        users: { type: 'string' },
-        products: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = strictFlags(args, {
+    help: { type: 'boolean', short: 'h' },
+    minutes: { type: 'string' },
+    seconds: { type: 'string' },
+    interval: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    rate: { type: 'string' },
+    'max-growth': { type: 'string' },
+    out: { type: 'string' },
+    users: { type: 'string' },
+    products: { type: 'string' },
+  });
   if (values.help) return { help: true };
   const durationSeconds =
     values.seconds !== undefined ? wholeNumber('--seconds', values.seconds, 0, 10, 86_400) : wholeNumber('--minutes', values.minutes, 10, 1, 1_440) * 60;
@@ -82,12 +71,3 @@ export function parseSoakArgs(args: readonly string[], defaultOutDir: string): P
   };
 }
 
-function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const digits = raw.replaceAll('_', '');
-  const value = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
