@@ -28,9 +28,11 @@ export class ChooseReleaseChannel {
 
   async execute(ctx: Context, requested: ReleaseChannel | undefined): Promise<ReleaseChannel> {
     const principal = ctx.principal;
-    const variant = await this.#flags.variantOf(ctx, RELEASE_CANARY, principal?.userId);
+    // Anonymous callers can neither choose nor be in a cohort: no flag to read (the public reads are the hot path).
+    if (principal === undefined) return 'stable';
+    const variant = await this.#flags.variantOf(ctx, RELEASE_CANARY, principal.userId);
     if (variant === 'off') return 'stable';
-    const mayChoose = principal !== undefined && principal.roles.some((role) => this.#routing.chooserRoles.includes(role));
+    const mayChoose = principal.roles.some((role) => this.#routing.chooserRoles.includes(role));
     if (requested !== undefined && mayChoose && this.#routing.choosable.includes(requested)) return requested;
     return variant === 'cohort' ? 'canary' : 'stable';
   }
