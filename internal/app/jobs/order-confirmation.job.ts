@@ -3,6 +3,7 @@ import type { JobHandler, JobType, ReceivedJob } from '../../domain/jobs/job-han
 import type { Notifier } from '../../domain/notification/notifier.ts';
 import type { OrderRepository } from '../../domain/order/order-repository.ts';
 import { formatMoney } from '../../domain/product/money.ts';
+import { ORDER_ID_PAYLOAD } from './order-id.payload.ts';
 import type { Context } from '../../domain/shared/context.ts';
 
 export interface OrderConfirmationPayload {
@@ -11,12 +12,7 @@ export interface OrderConfirmationPayload {
 
 export const ORDER_CONFIRMATION: JobType<OrderConfirmationPayload> = {
   type: 'order-confirmation',
-  payloadSchema: {
-    type: 'object',
-    properties: { orderId: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } },
-    required: ['orderId'],
-    additionalProperties: false,
-  },
+  payloadSchema: ORDER_ID_PAYLOAD,
 };
 
 /** The job that confirms a paid order to its customer; one per order however often it is enqueued. */

@@ -1,6 +1,7 @@
 import type { JobRequest } from '../../domain/jobs/job.ts';
 import type { JobHandler, JobType, ReceivedJob } from '../../domain/jobs/job-handler.ts';
 import type { Context } from '../../domain/shared/context.ts';
+import { ORDER_ID_PAYLOAD } from './order-id.payload.ts';
 import type { RecoverPendingOrders } from '../orders/recover-pending-orders.use-case.ts';
 
 export interface OrderRecoveryPayload {
@@ -9,12 +10,7 @@ export interface OrderRecoveryPayload {
 
 export const ORDER_RECOVERY: JobType<OrderRecoveryPayload> = {
   type: 'order-recovery',
-  payloadSchema: {
-    type: 'object',
-    properties: { orderId: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } },
-    required: ['orderId'],
-    additionalProperties: false,
-  },
+  payloadSchema: ORDER_ID_PAYLOAD,
   // The gateway or the database being down is what left the order pending: keep trying for a while.
   retry: { limit: 10, delaySeconds: 5, backoff: true },
 };
