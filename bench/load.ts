@@ -26,7 +26,7 @@ export class LoadDriver {
     if (spec.warmupSeconds > 0) await this.#run(spec, spec.warmupSeconds);
     rss?.resetWindow();
     const result = await this.#run(spec, spec.durationSeconds);
-    return toMeasurement(spec, result, rss?.windowPeak() ?? null);
+    return toMeasurement(spec, result, rss?.windowPeak() ?? null, rss?.windowCpuSeconds() ?? null);
   }
 
   stop(): void {

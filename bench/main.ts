@@ -179,7 +179,8 @@ function summary(m: Measurement): string {
   const non2xx = m.non2xx > 0 ? `, ${m.non2xx} non-2xx` : '';
   const errors = m.errors > 0 ? `, ${m.errors} errors` : '';
   const rss = m.peakRssBytes === null ? '' : `, RSS ${Math.round(m.peakRssBytes / 1024 / 1024)} MB`;
-  return `${m.name}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms${non2xx}${errors}${rss}`;
+  const cpu = m.cpuMicrosPerRequest === null ? '' : `, server CPU ${Math.round(m.cpuMicrosPerRequest)} µs/req`;
+  return `${m.name}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms${non2xx}${errors}${rss}${cpu}`;
 }
 
 function commandLine(args: readonly string[]): string {

@@ -20,6 +20,8 @@ export interface Measurement {
   readonly statusCounts: Readonly<Record<string, number>>;
   /** Highest VmRSS of the server process seen during the measured run. */
   readonly peakRssBytes: number | null;
+  /** Server CPU time (user + system) per answered request, in microseconds: less sensitive to a busy machine than req/s. */
+  readonly cpuMicrosPerRequest: number | null;
 }
 
 /** The subset of an autocannon result a measurement is made from. */
@@ -38,6 +40,7 @@ export function toMeasurement(
   run: { readonly name: string; readonly title: string; readonly connections: number },
   result: LoadResult,
   peakRssBytes: number | null,
+  cpuSeconds: number | null = null,
 ): Measurement {
   const seconds = result.duration > 0 ? result.duration : Number.NaN;
   return {
@@ -54,5 +57,6 @@ export function toMeasurement(
     non2xx: result.non2xx,
     statusCounts: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0])),
     peakRssBytes,
+    cpuMicrosPerRequest: cpuSeconds === null || result.requests.total === 0 ? null : (cpuSeconds * 1e6) / result.requests.total,
   };
 }

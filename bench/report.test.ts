@@ -20,6 +20,7 @@ function measurement(overrides: Partial<Measurement> = {}): Measurement {
     non2xx: 0,
     statusCounts: { '200': 100_000 },
     peakRssBytes: 80 * 1024 * 1024,
+    cpuMicrosPerRequest: 95,
     ...overrides,
   };
 }
@@ -125,8 +126,8 @@ describe('the markdown report', () => {
     expect(markdown).toContain('| Node | v22.0.0 |');
     expect(markdown).toContain('| Commit | abc123 |');
     expect(markdown).toContain('`npm run bench -- --quick`');
-    expect(markdown).toContain('| bare express 5 hello-world | 10,000 | 5 | 12 | 100,000 | 0 | 0 | 80 |  |');
-    expect(markdown).toContain('| cached product read (GET /v1/products/{id}, 8 hot ids) | 7,000 | 5 | 20 | 100,000 | 0 | 0 | 80 | express-hello | 70.0% |');
+    expect(markdown).toContain('| bare express 5 hello-world | 10,000 | 5 | 12 | 100,000 | 0 | 0 | 80 | 95 |  |');
+    expect(markdown).toContain('| cached product read (GET /v1/products/{id}, 8 hot ids) | 7,000 | 5 | 20 | 100,000 | 0 | 0 | 80 | 95 | express-hello | 70.0% |');
     expect(markdown).toContain('**met**');
     expect(markdown).toContain('`RATE_LIMIT_API_PER_WINDOW=1000000000`');
     expect(markdown).toContain('- Taken while other work ran on the machine.');

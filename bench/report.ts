@@ -115,20 +115,21 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     '',
     '## Baselines (each its own process, same machine, same run)',
     '',
-    '| Baseline | req/s | p50 ms | p99 ms | requests | errors | non-2xx | peak RSS MB | flags |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| Baseline | req/s | p50 ms | p99 ms | requests | errors | non-2xx | peak RSS MB | server CPU µs/req | flags |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
     ...report.baselines.map(
       (m) =>
-        `| ${BASELINES.find((b) => b.name === m.name)?.title ?? m.name} | ${count(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${count(m.requests)} | ${m.errors} | ${m.non2xx} | ${rss(m.peakRssBytes)} | ${flagsOf(m).join('; ')} |`,
+        `| ${BASELINES.find((b) => b.name === m.name)?.title ?? m.name} | ${count(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${count(m.requests)} | ${m.errors} | ${m.non2xx} | ${rss(m.peakRssBytes)} | ${cpu(m.cpuMicrosPerRequest)} | ${flagsOf(m).join('; ')} |`,
     ),
     '',
     '## Service (production mode, full middleware stack)',
     '',
-    '| Scenario | req/s | p50 ms | p99 ms | requests | errors | non-2xx | peak RSS MB | compared with | ratio | target | flags |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|---|--:|---|---|',
+    '| Scenario | req/s | p50 ms | p99 ms | requests | errors | non-2xx | peak RSS MB | server CPU µs/req | compared with | ratio | target | flags |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|---|---|',
     ...report.scenarios.map((s) => scenarioRow(s, byName)),
     '',
     `Ratio: the scenario's 2xx responses per second divided by its baseline's (a scenario does not gain from fast error answers). ` +
+      `Server CPU µs/req: the server process's user + system CPU time during the measured run divided by the requests answered (the service's own work; the sandbox gateway and PostgreSQL are not in it). ` +
       `Flags: a non-2xx share above ${percent(NON_2XX_FLAG_SHARE, 0)}, any socket error or timeout, RSS over ${mebibytes(MAX_RSS_BYTES)} MB.`,
     '',
     `Service peak RSS over the whole run: ${rss(report.servicePeakRssBytes)} MB (target: under ${mebibytes(MAX_RSS_BYTES)} MB). ` +
@@ -155,13 +156,13 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
 
 function scenarioRow(s: ScenarioResult, baselines: Map<string, Measurement>): string {
   const m = s.measurement;
-  if (!m) return `| ${s.info.title} | – | – | – | – | – | – | – | ${s.info.baseline} | – | ${s.info.target ? describeTarget(s.info.target, s.info.baseline) : ''} | skipped: ${s.skipped ?? 'not run'} |`;
+  if (!m) return `| ${s.info.title} | – | – | – | – | – | – | – | – | ${s.info.baseline} | – | ${s.info.target ? describeTarget(s.info.target, s.info.baseline) : ''} | skipped: ${s.skipped ?? 'not run'} |`;
   const baseline = baselines.get(s.info.baseline);
   const ratio = ratioTo(m, baseline);
   const check = checkTarget(s.info, m, baseline);
   const target = check ? `${check.description}: ${check.misses.length === 0 ? '**met**' : `**missed** (${check.misses.join('; ')})`}` : '';
   const flags = flagsOf(m).map((flag) => `⚠ ${flag}`);
-  return `| ${s.info.title} | ${count(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${count(m.requests)} | ${m.errors} | ${m.non2xx} | ${rss(m.peakRssBytes)} | ${s.info.baseline} | ${ratio === null ? '–' : percent(ratio)} | ${target} | ${flags.join('; ')} |`;
+  return `| ${s.info.title} | ${count(m.requestsPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${count(m.requests)} | ${m.errors} | ${m.non2xx} | ${rss(m.peakRssBytes)} | ${cpu(m.cpuMicrosPerRequest)} | ${s.info.baseline} | ${ratio === null ? '–' : percent(ratio)} | ${target} | ${flags.join('; ')} |`;
 }
 
 function statusLines(report: BenchReport): string[] {
@@ -200,4 +201,8 @@ function mebibytes(bytes: number): number {
 
 function gibibytes(bytes: number): string {
   return (bytes / 1024 ** 3).toFixed(1);
+}
+
+function cpu(micros: number | null): string {
+  return micros === null ? '–' : count(micros);
 }

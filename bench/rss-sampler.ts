@@ -6,6 +6,25 @@ export function parseVmRss(status: string): number | null {
   return match ? Number(match[1]) * 1024 : null;
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from the text of /proc/<pid>/stat;
+ * null when unreadable. Fields 14 and 15 after the command name, in clock ticks.
+ */
+export function parseCpuSeconds(stat: string, ticksPerSecond = 100): number | null {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return Number.isFinite(user) && Number.isFinite(system) ? (user + system) / ticksPerSecond : null;
+}
+
+function readCpuSeconds(pid: number): number | null {
+  try {
+    return parseCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
 function readRss(pid: number): number | null {
   try {
     return parseVmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -19,6 +38,8 @@ export interface RssSampler {
   resetWindow(): void;
   /** Highest RSS since the last `resetWindow`; null when none could be read. */
   windowPeak(): number | null;
+  /** CPU seconds the process used since the last `resetWindow`; null when unreadable. */
+  windowCpuSeconds(): number | null;
   /** Highest RSS over the sampler's whole life. */
   lifetimePeak(): number | null;
   stop(): void;
@@ -28,6 +49,7 @@ export interface RssSampler {
 export function sampleRss(pid: number, intervalMs = 200): RssSampler {
   let window: number | null = null;
   let lifetime: number | null = null;
+  let cpuAtReset = readCpuSeconds(pid);
   const sample = () => {
     const rss = readRss(pid);
     if (rss === null) return;
@@ -40,11 +62,16 @@ export function sampleRss(pid: number, intervalMs = 200): RssSampler {
   return {
     resetWindow() {
       window = null;
+      cpuAtReset = readCpuSeconds(pid);
       sample();
     },
     windowPeak() {
       sample();
       return window;
+    },
+    windowCpuSeconds() {
+      const now = readCpuSeconds(pid);
+      return now === null || cpuAtReset === null ? null : now - cpuAtReset;
     },
     lifetimePeak: () => lifetime,
     stop: () => clearInterval(timer),

@@ -58,6 +58,7 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
       ...RAISED_LIMITS,
       // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under the bench's load.
       ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     },
     port,
     readyPath: '/readyz',

@@ -24,6 +24,7 @@ import { PostgresProductRepository } from '../../internal/adapter/postgres/postg
 import { PostgresUserRepository } from '../../internal/adapter/postgres/postgres-user-repository.ts';
 import { RedisProbe } from '../../internal/adapter/redis/redis-probe.ts';
 import { RedisRateLimitStore } from '../../internal/adapter/redis/redis-rate-limit-store.ts';
+import { BatchedRateLimitStore } from '../../internal/adapter/redis/batched-rate-limit-store.ts';
 import { Authenticate } from '../../internal/app/auth/authenticate.use-case.ts';
 import { GetCurrentUser } from '../../internal/app/auth/get-current-user.use-case.ts';
 import { Login } from '../../internal/app/auth/login.use-case.ts';
@@ -103,12 +104,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   let jobs: BackgroundStart | undefined;
   let diagnostics: RunningDiagnostics | undefined;
   let metricsListener: RunningHttpServer | undefined;
+  let apiRateLimit: BatchedRateLimitStore | undefined;
   const closeClients = async () => {
     await metricsListener?.stop(0);
     await diagnostics?.stop(0);
     await jobs?.stop();
     await activity?.stop();
     await featureFlags?.stop();
+    await apiRateLimit?.close();
     redis?.disconnect();
     await database.shutdown();
     await tracing.shutdown();
@@ -147,6 +150,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     // The workers need the database; without it the service still starts (not ready) and they follow.
     jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
+    // API hits far from the limit reach Redis in batches; every sign-in attempt does at once.
+    if (redis && config.rateLimit.apiSyncIntervalMs > 0) {
+      const shared = new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError);
+      apiRateLimit = new BatchedRateLimitStore(shared, { syncIntervalMs: config.rateLimit.apiSyncIntervalMs });
+    }
     const checkReadiness = new CheckReadiness(
       [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
       config.database.readyTimeoutMs,
@@ -160,7 +168,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         ...config.rateLimit,
         stores: redis
           ? {
-              api: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
+              api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
               auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
             }
           : undefined,
@@ -263,6 +271,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     shutdown.add('scheduled runs', () => schedules.stop(config.shutdown.graceMs));
     shutdown.add('payment gateway', () => payments.close());
     shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));
+    const batchedRateLimit = apiRateLimit;
+    shutdown.add('rate-limit counts', () => batchedRateLimit?.close() ?? Promise.resolve());
     shutdown.add('redis', async () => {
       if (redis?.status === 'ready') await redis.quit();
       else redis?.disconnect();

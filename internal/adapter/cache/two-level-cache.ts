@@ -1,5 +1,5 @@
 import type { Context, ResponseHints } from '../../domain/shared/context.ts';
-import { LocalLevel } from './local-level.ts';
+import { LocalLevel, type LocalEntry } from './local-level.ts';
 import { RedisHealth } from './redis-health.ts';
 import { RedisInvalidationBus } from './redis-invalidation-bus.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -42,6 +42,7 @@ export class TwoLevelCache<T> {
   readonly #bus: RedisInvalidationBus | undefined;
   readonly #health: RedisHealth;
   readonly #repairs = new Map<string, Repair>();
+  readonly #decoded = new WeakMap<LocalEntry, T>();
   readonly #counts: Record<Counter, number> = { hitsLocal: 0, hitsRedis: 0, misses: 0, loads: 0, staleServed: 0, invalidationsReceived: 0, resyncs: 0 };
   #repairing: Promise<void> | undefined;
   #closed = false;
@@ -88,7 +89,7 @@ export class TwoLevelCache<T> {
     if (local && local.freshUntil > Date.now()) {
       this.#counts.hitsLocal += 1;
       hint(ctx, 'hit');
-      return this.#decode(local.text);
+      return this.#decodeLocal(local);
     }
     const found = await this.#flights.run(id, ctx.signal, (signal) => this.#lookup(id, load, signal));
     if (found.source === 'redis') {
@@ -212,6 +213,17 @@ export class TwoLevelCache<T> {
   #fillLocal(id: string, entry: StoredEntry, stamp: number): void {
     const freshUntil = Math.min(Date.now() + shorten(this.#options.localTtlMs, this.#options.jitter), entry.freshUntil);
     this.#local.fill(id, { text: entry.text, freshUntil }, stamp);
+  }
+
+  // A local entry is parsed once, on its first hit, and that frozen value is shared by every later hit.
+  #decodeLocal(entry: LocalEntry): T | undefined {
+    if (entry.text === undefined) return undefined;
+    let value = this.#decoded.get(entry);
+    if (value === undefined) {
+      value = Object.freeze(this.#options.deserialize(entry.text));
+      this.#decoded.set(entry, value);
+    }
+    return value;
   }
 
   #decode(text: string | undefined): T | undefined {

@@ -27,6 +27,7 @@ export interface AppConfig {
     windowMs: number;
     authPerWindow: number;
     apiPerWindow: number;
+    apiSyncIntervalMs: number;
   };
   cache: {
     ttlMs: number;
@@ -249,6 +250,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 6_000,
       env: 'RATE_LIMIT_API_PER_WINDOW',
+    },
+    apiSyncIntervalMs: {
+      doc: 'With Redis: how often each replica sends the API hits it counted to Redis; a caller within 20% of the limit is counted in Redis on every request. 0 counts every request in Redis.',
+      format: 'nat',
+      default: 100,
+      env: 'RATE_LIMIT_SYNC_INTERVAL_MS',
     },
   },
   cache: {

@@ -5,10 +5,13 @@ import type { Logger } from '../../platform/logger/logger.ts';
 /** The route template (never raw ids) a request matched, for logs and metrics. */
 export function routeTemplate(req: IncomingMessage): string {
   const { baseUrl, openapi } = req as Request & { openapi?: { expressRoute?: string; openApiRoute?: string } };
+  // The contract's template, written as a route's (`:id`, not `{id}`): known from validation on, even when the
+  // request was rejected before a handler, or failed after its router was left (which restores `baseUrl`).
+  if (openapi?.expressRoute) return openapi.expressRoute;
   const route = (req as Request).route as { path?: unknown } | undefined;
-  if (route) return `${baseUrl}${String(route.path)}`;
-  // Rejected by validation before reaching a handler: the contract's template, written as a route's (`:id`, not `{id}`).
-  return openapi?.expressRoute ?? openapi?.openApiRoute ?? 'unmatched';
+  // Outside the contract: the matched route; a router's own root ('/') is the path it is mounted at.
+  if (route) return route.path === '/' && baseUrl ? baseUrl : `${baseUrl}${String(route.path)}`;
+  return openapi?.openApiRoute ?? 'unmatched';
 }
 
 /** The release channel that served the request (set by the release routing), if one was chosen. */

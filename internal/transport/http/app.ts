@@ -125,15 +125,16 @@ export function buildApp(deps: AppDeps): Express {
     }),
   );
 
+  // Each router under its path prefix: a request only tries the routes of the router its path names.
   app.use(healthRouter(deps.checkReadiness));
-  app.use(authRouter(deps.auth));
-  app.use(usersRouter(deps.users));
-  app.use(activityRouter(deps.activity));
-  app.use(productsRouter(deps.products));
-  app.use(ordersRouter(deps.orders));
-  app.use(jobsRouter(deps.jobs));
-  app.use(schedulesRouter(deps.schedules));
-  app.use(flagsRouter(deps.flags));
+  app.use('/v1/auth', authRouter(deps.auth));
+  app.use('/v1/users', usersRouter(deps.users));
+  app.use('/v1/users', activityRouter(deps.activity));
+  app.use('/v1/products', productsRouter(deps.products));
+  app.use('/v1/orders', ordersRouter(deps.orders));
+  app.use('/v1/admin/schedules', schedulesRouter(deps.schedules));
+  app.use('/v1/admin/flags', flagsRouter(deps.flags));
+  app.use('/v1/admin', jobsRouter(deps.jobs));
 
   app.use(errorHandler());
   // A shadowed or doubled route would silently answer the wrong handler: refuse to start.

@@ -38,7 +38,7 @@ function collect(stack: readonly LayerLike[], prefix: string): RouteEntry[] {
       for (const path of [layer.route.path].flat()) {
         if (typeof path !== 'string') continue;
         for (const [method, enabled] of Object.entries(layer.route.methods)) {
-          if (enabled) routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: prefix + path });
+          if (enabled) routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), path: path === '/' && prefix ? prefix : prefix + path });
         }
       }
     } else if (layer.handle?.stack) {

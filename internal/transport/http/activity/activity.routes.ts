@@ -14,7 +14,7 @@ export interface ActivityUseCases {
 export function activityRouter(useCases: ActivityUseCases): Router {
   const router = Router();
 
-  router.get('/v1/users/:id/activity', async (req, res) => {
+  router.get('/:id/activity', async (req, res) => {
     const page = await useCases.listActivity.execute(req.ctx, {
       userId: req.params.id,
       limit: Number(req.query.limit ?? 50),
@@ -24,7 +24,7 @@ export function activityRouter(useCases: ActivityUseCases): Router {
     res.json(body);
   });
 
-  router.get('/v1/users/:id/activity/stream', async (req, res) => {
+  router.get('/:id/activity/stream', async (req, res) => {
     // Refusals (404, 503 ...) are problem documents as usual; once subscribed, the response is a stream.
     const subscription = await useCases.streamActivity.execute(req.ctx, { userId: req.params.id, lastEventId: req.header('last-event-id') });
     // ctx.signal carries the request budget, which a stream outlives; the stream ends with the socket instead.

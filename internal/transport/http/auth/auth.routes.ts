@@ -21,13 +21,13 @@ export interface AuthUseCases {
 export function authRouter(useCases: AuthUseCases): Router {
   const router = Router();
 
-  router.post('/v1/auth/register', async (req, res) => {
+  router.post('/register', async (req, res) => {
     const body = req.body as RegisterRequest;
     const user = await useCases.register.execute(req.ctx, { name: body.name, email: body.email, password: body.password });
     res.status(201).location(`/v1/users/${user.id}`).json(toUserDto(user));
   });
 
-  router.post('/v1/auth/login', async (req, res) => {
+  router.post('/login', async (req, res) => {
     const body = req.body as LoginRequest;
     const session = await useCases.login.execute(req.ctx, { email: body.email, password: body.password });
     const response: LoginResponse = {
@@ -40,12 +40,12 @@ export function authRouter(useCases: AuthUseCases): Router {
     res.set('Cache-Control', 'no-store').json(response);
   });
 
-  router.post('/v1/auth/logout', async (req, res) => {
+  router.post('/logout', async (req, res) => {
     await useCases.logout.execute(req.ctx);
     res.status(204).end();
   });
 
-  router.get('/v1/auth/me', async (req, res) => {
+  router.get('/me', async (req, res) => {
     const user = await useCases.getCurrentUser.execute(req.ctx);
     res.set('ETag', etagOf(user.version)).json(toUserDto(user));
   });

@@ -15,17 +15,17 @@ export interface FlagUseCases {
 export function flagsRouter(useCases: FlagUseCases): Router {
   const router = Router();
 
-  router.get('/v1/admin/flags', async (req, res) => {
+  router.get('/', async (req, res) => {
     const body: FlagListDto = { items: (await useCases.listFlags.execute(req.ctx)).map(toFlagDto) };
     res.json(body);
   });
 
-  router.get('/v1/admin/flags/:key', async (req, res) => {
+  router.get('/:key', async (req, res) => {
     const flag = await useCases.getFlag.execute(req.ctx, req.params.key);
     res.set('ETag', etagOf(flag.version)).json(toFlagDto(flag));
   });
 
-  router.put('/v1/admin/flags/:key', async (req, res) => {
+  router.put('/:key', async (req, res) => {
     const body = req.body as SetFlagRequest;
     const flag = await useCases.setFlag.execute(req.ctx, {
       key: req.params.key,

@@ -22,7 +22,7 @@ const queryString = (value: unknown): string | undefined => (typeof value === 's
 export function jobsRouter(useCases: JobUseCases): Router {
   const router = Router();
 
-  router.get('/v1/admin/jobs', async (req, res) => {
+  router.get('/jobs', async (req, res) => {
     const page = await useCases.listJobs.execute(req.ctx, {
       limit: Number(req.query.limit ?? 50),
       cursor: queryString(req.query.cursor),
@@ -33,23 +33,23 @@ export function jobsRouter(useCases: JobUseCases): Router {
     res.json(body);
   });
 
-  router.get('/v1/admin/jobs/:id', async (req, res) => {
+  router.get('/jobs/:id', async (req, res) => {
     res.json(toJobDto(await useCases.getJob.execute(req.ctx, req.params.id)));
   });
 
-  router.post('/v1/admin/jobs/:id/retry', async (req, res) => {
+  router.post('/jobs/:id/retry', async (req, res) => {
     res.json(toJobDto(await useCases.retryJob.execute(req.ctx, req.params.id)));
   });
 
-  router.post('/v1/admin/jobs/:id/cancel', async (req, res) => {
+  router.post('/jobs/:id/cancel', async (req, res) => {
     res.json(toJobDto(await useCases.cancelJob.execute(req.ctx, req.params.id)));
   });
 
-  router.get('/v1/admin/queues', async (req, res) => {
+  router.get('/queues', async (req, res) => {
     res.json(toQueueDepthsDto(await useCases.getQueueDepths.execute(req.ctx)));
   });
 
-  router.get('/v1/admin/notifications', async (req, res) => {
+  router.get('/notifications', async (req, res) => {
     const page = await useCases.listNotifications.execute(req.ctx, { limit: Number(req.query.limit ?? 50), cursor: queryString(req.query.cursor) });
     const body: NotificationPageDto = { items: page.items.map(toNotificationDto), next_cursor: page.nextCursor };
     res.json(body);

@@ -26,7 +26,7 @@ function render(req: Request, outcome: PlacementOutcome): { status: number; body
 export function ordersRouter(useCases: OrderUseCases): Router {
   const router = Router();
 
-  router.post('/v1/orders', async (req, res) => {
+  router.post('/', async (req, res) => {
     const body = req.body as PlaceOrderRequest;
     const result = await useCases.placeOrder.execute(req.ctx, {
       key: req.header('idempotency-key') ?? '',
@@ -40,7 +40,7 @@ export function ordersRouter(useCases: OrderUseCases): Router {
     res.status(result.status).type(result.status < 300 ? 'application/json' : 'application/problem+json').send(JSON.stringify(result.body));
   });
 
-  router.get('/v1/orders', async (req, res) => {
+  router.get('/', async (req, res) => {
     const page = await useCases.listOrders.execute(req.ctx, {
       limit: Number(req.query.limit ?? 50),
       cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined,
@@ -51,11 +51,11 @@ export function ordersRouter(useCases: OrderUseCases): Router {
     res.json(body);
   });
 
-  router.get('/v1/orders/:id', async (req, res) => {
+  router.get('/:id', async (req, res) => {
     res.json(toOrderDto(await useCases.getOrder.execute(req.ctx, req.params.id)));
   });
 
-  router.post('/v1/orders/:id/cancel', async (req, res) => {
+  router.post('/:id/cancel', async (req, res) => {
     res.json(toOrderDto(await useCases.cancelOrder.execute(req.ctx, req.params.id)));
   });
 

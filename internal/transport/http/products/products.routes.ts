@@ -18,7 +18,7 @@ export interface ProductUseCases {
 export function productsRouter(useCases: ProductUseCases): Router {
   const router = Router();
 
-  router.post('/v1/products', async (req, res) => {
+  router.post('/', async (req, res) => {
     const body = req.body as CreateProductRequest;
     const product = await useCases.createProduct.execute(req.ctx, {
       sku: body.sku,
@@ -30,7 +30,7 @@ export function productsRouter(useCases: ProductUseCases): Router {
     res.status(201).location(`/v1/products/${product.id}`).set('ETag', etagOf(product.version)).json(toProductDto(product));
   });
 
-  router.get('/v1/products', async (req, res) => {
+  router.get('/', async (req, res) => {
     const page = await useCases.listProducts.execute(req.ctx, {
       limit: Number(req.query.limit ?? 50),
       cursor: typeof req.query.cursor === 'string' ? req.query.cursor : undefined,
@@ -40,14 +40,14 @@ export function productsRouter(useCases: ProductUseCases): Router {
     res.json(body);
   });
 
-  router.get('/v1/products/:id', async (req, res) => {
+  router.get('/:id', async (req, res) => {
     const ctx = { ...req.ctx, hints: {} };
     const product = await useCases.getProduct.execute(ctx, req.params.id);
     applyResponseHints(res, ctx);
     res.set('ETag', etagOf(product.version)).json(toProductDto(product));
   });
 
-  router.patch('/v1/products/:id', async (req, res) => {
+  router.patch('/:id', async (req, res) => {
     const body = req.body as UpdateProductRequest;
     const product = await useCases.updateProduct.execute(req.ctx, {
       id: req.params.id,

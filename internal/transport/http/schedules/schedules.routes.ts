@@ -9,7 +9,7 @@ export interface ScheduleUseCases {
 export function schedulesRouter(useCases: ScheduleUseCases): Router {
   const router = Router();
 
-  router.get('/v1/admin/schedules', (req, res) => {
+  router.get('/', (req, res) => {
     res.set('Cache-Control', 'no-store').json(toScheduleListDto(useCases.listSchedules.execute(req.ctx)));
   });
 

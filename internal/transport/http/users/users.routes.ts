@@ -21,13 +21,13 @@ export interface UserUseCases {
 export function usersRouter(useCases: UserUseCases): Router {
   const router = Router();
 
-  router.post('/v1/users', async (req, res) => {
+  router.post('/', async (req, res) => {
     const body = req.body as CreateUserRequest;
     const user = await useCases.createUser.execute(req.ctx, { name: body.name, email: body.email, roles: body.roles });
     res.status(201).location(`/v1/users/${user.id}`).set('ETag', etagOf(user.version)).json(toUserDto(user));
   });
 
-  router.get('/v1/users', async (req, res) => {
+  router.get('/', async (req, res) => {
     const limit = Number(req.query.limit ?? 50);
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
     const page = await useCases.listUsers.execute(req.ctx, { limit, cursor });
@@ -35,14 +35,14 @@ export function usersRouter(useCases: UserUseCases): Router {
     res.json(body);
   });
 
-  router.get('/v1/users/:id', async (req, res) => {
+  router.get('/:id', async (req, res) => {
     const ctx = { ...req.ctx, hints: {} };
     const user = await useCases.getUser.execute(ctx, req.params.id);
     applyResponseHints(res, ctx);
     res.set('ETag', etagOf(user.version)).json(toUserDto(user));
   });
 
-  router.patch('/v1/users/:id', async (req, res) => {
+  router.patch('/:id', async (req, res) => {
     const body = req.body as UpdateUserRequest;
     const user = await useCases.updateUser.execute(req.ctx, {
       id: req.params.id,
@@ -52,7 +52,7 @@ export function usersRouter(useCases: UserUseCases): Router {
     res.set('ETag', etagOf(user.version)).json(toUserDto(user));
   });
 
-  router.delete('/v1/users/:id', async (req, res) => {
+  router.delete('/:id', async (req, res) => {
     await useCases.deleteUser.execute(req.ctx, { id: req.params.id, expected: parseIfMatch(req.header('if-match')) });
     res.status(204).end();
   });
