@@ -73,8 +73,9 @@ async function run(opts: BenchOptions): Promise<void> {
     log(summary(measurement));
   }
 
-  const { service, sandbox } = await startService(processes, database.url, redis);
-  log(`service up at ${service.url} (pid ${service.pid}), sandbox gateway at ${sandbox.url}`);
+  const { service, sandbox, runtimeEnv } = await startService(processes, database.url, redis);
+  const runtimeSettings = Object.entries(runtimeEnv).map(([name, value]) => `${name}=${value}`).join(' ');
+  log(`service up at ${service.url} (pid ${service.pid}, ${runtimeSettings}), sandbox gateway at ${sandbox.url}`);
   log(`limits raised so that they are not what is measured: ${Object.entries(RAISED_LIMITS).map(([key, value]) => `${key}=${value}`).join(' ')}`);
   const rss = sampleRss(service.pid);
   const fixtures = await prepareFixtures(service.url, seeded, opts.connections);
@@ -149,6 +150,7 @@ async function run(opts: BenchOptions): Promise<void> {
       productStock: PRODUCT_STOCK,
     },
     raisedLimits: RAISED_LIMITS,
+    serviceRuntime: runtimeSettings,
     baselines,
     scenarios,
     stockDrift: drift,

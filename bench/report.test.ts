@@ -48,6 +48,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
     },
     settings: { quick: true, connections: 64, warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000, productStock: 1_000_000 },
     raisedLimits: { RATE_LIMIT_API_PER_WINDOW: '1000000000' },
+    serviceRuntime: 'NODE_OPTIONS=--max-old-space-size=128',
     baselines: [measurement(), measurement({ name: 'express-pg-write', title: 'write', okPerSecond: 2_000, requestsPerSecond: 2_000 })],
     scenarios: [
       { info: scenario('product-read'), measurement: measurement({ name: 'product-read', okPerSecond: 7_000, requestsPerSecond: 7_000, latencyP99Ms: 20 }) },

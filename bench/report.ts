@@ -29,6 +29,8 @@ export interface BenchReport {
   };
   /** Service settings raised so that our own throttles are not what is measured. */
   readonly raisedLimits: Readonly<Record<string, string>>;
+  /** The service's runtime settings (`NODE_OPTIONS=… MALLOC_…=…`): the API Deployment's, plus any profiling flags. */
+  readonly serviceRuntime: string;
   readonly baselines: readonly Measurement[];
   readonly scenarios: readonly ScenarioResult[];
   /** Stock taken minus units held by orders after order-place: anything but 0 is oversold or lost stock. */
@@ -142,7 +144,7 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     '## How the run is set up',
     '',
     '- Each scenario is compared with the bare server doing the least comparable work: the cached reads (product, own user) with the express hello-world, as the issue\'s targets do; pages, login and the order read with express + one primary-key SELECT; order placement with express + a two-statement write transaction.',
-    '- The service runs as its own process (`NODE_ENV=production`, `LOG_LEVEL=warn`) on a fresh database `ordersvc_bench` (dropped at the end), with Redis when one answers and the sandbox payment gateway as a separate process with no injected latency. Baselines use tables of their own in the same database and the same pool size as the service.',
+    `- The service runs as its own process (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, \`${report.serviceRuntime}\` as in \`deployments/k8s/app/api-deployment.yaml\`) on a fresh database \`ordersvc_bench\` (dropped at the end), with Redis when one answers and the sandbox payment gateway as a separate process with no injected latency. Baselines use tables of their own in the same database and the same pool size as the service.`,
     `- Limits raised so that the service's own throttles are not what is measured: ${Object.entries(report.raisedLimits)
       .map(([key, value]) => `\`${key}=${value}\``)
       .join(', ')}.`,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../cmd/shared/project-paths.ts';
 import type { BenchRedis } from './bench-redis.ts';
 import { freePort, type ProcessGroup, type RunningProcess } from './processes.ts';
+import { productionRuntimeEnv } from './production-node-options.ts';
 
 /**
  * Throttles that protect production but would make the benchmark measure
@@ -24,6 +25,8 @@ export interface RunningService {
   readonly sandbox: RunningProcess;
   /** The service's diagnostics listener (loopback, no token): heap, event loop, CPU profiles. */
   readonly diagnosticsUrl: string;
+  /** The runtime settings the service runs with: the API Deployment's NODE_OPTIONS and MALLOC_* (and any profiling flags). */
+  readonly runtimeEnv: Readonly<Record<string, string>>;
 }
 
 /** The sandbox gateway (no faults, no latency), then the service in production mode against them. */
@@ -41,6 +44,8 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
   const faults = await fetch(`${sandbox.url}/admin/faults`, { method: 'DELETE' });
   if (faults.status !== 200) throw new Error(`the sandbox refused to clear its faults: ${faults.status}`);
 
+  const runtime = await productionRuntimeEnv();
+  const nodeOptions = [runtime.NODE_OPTIONS, process.env.BENCH_SERVICE_NODE_OPTIONS ?? ''].join(' ').trim();
   const port = await freePort();
   const diagnosticsPort = await freePort();
   const service = await group.start({
@@ -56,13 +61,14 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
       PAYMENT_GATEWAY_URL: sandbox.url,
       ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
       ...RAISED_LIMITS,
-      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under the bench's load.
-      ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
-      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+      // Production's heap and allocator settings; BENCH_SERVICE_NODE_OPTIONS adds e.g.
+      // "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under the bench's load.
+      ...runtime,
+      NODE_OPTIONS: nodeOptions,
     },
     port,
     readyPath: '/readyz',
     readyTimeoutMs: 120_000,
   });
-  return { service, sandbox, diagnosticsUrl: `http://127.0.0.1:${diagnosticsPort}` };
+  return { service, sandbox, diagnosticsUrl: `http://127.0.0.1:${diagnosticsPort}`, runtimeEnv: { ...runtime, NODE_OPTIONS: nodeOptions } };
 }
