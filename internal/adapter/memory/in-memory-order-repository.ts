@@ -89,6 +89,11 @@ export class InMemoryOrderRepository implements OrderRepository {
     });
   }
 
+  // Reading is free here: always the locked path.
+  updateKnown(ctx: Context, known: Order, change: OrderChange): Promise<Order> {
+    return this.update(ctx, known.id, change);
+  }
+
   async resolveStalePending(ctx: Context, query: StalePendingQuery, resolve: OrderChange): Promise<StalePendingOutcome[]> {
     const cutoff = this.#now().getTime() - query.olderThanMs;
     const candidates = [...this.#orders.values()]

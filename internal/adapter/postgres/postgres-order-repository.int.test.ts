@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orderRows } from '../../../test/support/orders-db.ts';
 import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { markPaid } from '../../domain/order/order.ts';
+import { markCancelled, markPaid, markPaymentFailed } from '../../domain/order/order.ts';
+import { OrderStateConflictError } from '../../domain/order/order.errors.ts';
 import { describeOrderRepositoryContract } from '../../domain/order/order-repository.contract.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
 import { PostgresOrderRepository } from './postgres-order-repository.ts';
@@ -72,6 +73,50 @@ describe('PostgresOrderRepository', () => {
       await expect(repo.update(ctx, order.id, (current) => markPaid(current, 'auth-1'))).rejects.toThrow('the job could not be enqueued');
 
       expect(await repo.findById(ctx, order.id)).toMatchObject({ status: 'pending', version: 1 });
+    });
+  });
+
+  describe('updateKnown', () => {
+    it('when the order is still as known, then the change, its event and what the hook writes commit together, found in the same state as update would leave', async () => {
+      const seen: string[] = [];
+      const repo = new PostgresOrderRepository(database.db, {
+        onStatusChanged: async (trx, before, after) => {
+          const { status } = await trx.selectFrom('orders').select('status').where('id', '=', after.id).executeTakeFirstOrThrow();
+          seen.push(`${before.status}->${after.status}, in-transaction:${status}`);
+        },
+      });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+
+      const paid = await repo.updateKnown(ctx, order, (current) => markPaid(current, 'auth-1'));
+
+      expect(seen).toEqual(['pending->paid, in-transaction:paid']);
+      expect(paid).toEqual(await repo.findById(ctx, order.id));
+      expect(paid).toMatchObject({ status: 'paid', authorizationId: 'auth-1', version: 2, lines: order.lines });
+      const { rows: events } = await database.pool.query<{ type: string }>('SELECT type FROM activity_events WHERE user_id = $1 ORDER BY id', [order.userId]);
+      expect(events.map((event) => event.type)).toEqual(['order_placed', 'order_paid']);
+    });
+
+    it('when the order moved on since it was known, then the change applies to what is stored', async () => {
+      const repo = new PostgresOrderRepository(database.db);
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+      await repo.update(ctx, order.id, (current) => markPaid(current, 'auth-1'));
+
+      await expect(repo.updateKnown(ctx, order, (current) => markPaymentFailed(current, 'declined'))).rejects.toBeInstanceOf(OrderStateConflictError);
+      const cancelled = await repo.updateKnown(ctx, order, (current) => (current.status === 'paid' ? markCancelled(current) : current));
+
+      expect(cancelled).toMatchObject({ status: 'cancelled', authorizationId: 'auth-1', version: 3 });
+      expect(await repo.findById(ctx, order.id)).toEqual(cancelled);
+    });
+
+    it('when the hook throws, then nothing is saved', async () => {
+      const repo = new PostgresOrderRepository(database.db, { onStatusChanged: () => Promise.reject(new Error('the job could not be enqueued')) });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+
+      await expect(repo.updateKnown(ctx, order, (current) => markPaid(current, 'auth-1'))).rejects.toThrow('the job could not be enqueued');
+
+      expect(await repo.findById(ctx, order.id)).toMatchObject({ status: 'pending', version: 1 });
+      const { rows: events } = await database.pool.query<{ type: string }>('SELECT type FROM activity_events WHERE user_id = $1', [order.userId]);
+      expect(events.map((event) => event.type)).toEqual(['order_placed']);
     });
   });
 

@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { orderPlaced, orderStatusChanged } from '../../domain/activity/activity-event.ts';
-import { isOrderStatus, type NewOrder, type Order } from '../../domain/order/order.ts';
+import { isOrderStatus, type NewOrder, type Order, type OrderLine } from '../../domain/order/order.ts';
 import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
 import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
-import { recordActivity } from './activity/record-activity.ts';
+import { ACTIVITY_RECORDED, activityCtes } from './activity/record-activity.ts';
 import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
@@ -51,31 +51,29 @@ export class PostgresOrderRepository implements OrderRepository {
   }
 
   async create(ctx: Context, order: NewOrder): Promise<Order> {
+    const lines = order.lines.map((line, position) => ({ product_id: line.productId, position, quantity: line.quantity, unit_price: String(line.unitPrice.amountMinor) }));
+    const event = orderPlaced({ ...order, status: 'pending', authorizationId: undefined, failureCode: undefined, version: 1, createdAt: new Date(0), updatedAt: new Date(0) });
     try {
-      return await this.#db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('orders')
-          .values({
-            id: order.id,
-            user_id: order.userId,
-            currency: order.total.currency,
-            total_amount: order.total.amountMinor,
-            idempotency_key: order.idempotencyKey ?? null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow({ signal: ctx.signal });
-        const lines = order.lines.map((line, position) => ({
-          order_id: order.id,
-          product_id: line.productId,
-          position,
-          quantity: line.quantity,
-          unit_price: line.unitPrice.amountMinor,
-        }));
-        await trx.insertInto('order_lines').values(lines).execute({ signal: ctx.signal });
-        const created = toDomain({ ...row, lines: lines.map((line) => ({ ...line, unit_price: String(line.unit_price) })) });
-        await recordActivity(trx, orderPlaced(created), ctx.signal);
-        return created;
-      });
+      // One statement, so one round trip and atomic without a transaction: the order, its lines, and its event
+      // (the user row and activity locks are taken after the order row is inserted, as in a transaction of steps).
+      const { rows } = await sql<OrderRow & { line_count: number; activity_id: string | null }>`
+        WITH placed AS (
+          INSERT INTO orders (id, user_id, currency, total_amount, idempotency_key)
+          VALUES (${order.id}, ${order.userId}, ${order.total.currency}, ${order.total.amountMinor}, ${order.idempotencyKey ?? null})
+          RETURNING *
+        ), placed_lines AS (
+          INSERT INTO order_lines (order_id, product_id, position, quantity, unit_price)
+          SELECT placed.id, l.product_id, l.position, l.quantity, l.unit_price
+          FROM placed, unnest(${lines.map((line) => line.product_id)}::uuid[], ${lines.map((line) => line.position)}::int2[],
+            ${lines.map((line) => line.quantity)}::int4[], ${lines.map((line) => line.unit_price)}::int8[]) AS l(product_id, position, quantity, unit_price)
+          RETURNING 1
+        ), ${activityCtes(event, 'placed')}
+        SELECT placed.*, (SELECT count(*) FROM placed_lines)::int4 AS line_count, (SELECT id FROM ${sql.ref(ACTIVITY_RECORDED)}) AS activity_id
+        FROM placed`.execute(this.#db, { signal: ctx.signal });
+      const row = rows[0];
+      if (!row || row.line_count !== lines.length || row.activity_id === null) throw new Error(`order ${order.id} was not stored whole`);
+      const { line_count: _lineCount, activity_id: _activityId, ...orderRow } = row;
+      return toDomain({ ...orderRow, lines: lines.map(({ product_id, quantity, unit_price }) => ({ product_id, quantity, unit_price })) });
     } catch (error) {
       if (isForeignKeyViolation(error, USER_FOREIGN_KEY)) throw new UserNotFoundError(order.userId);
       if (isUniqueViolation(error, IDEMPOTENCY_KEY_INDEX)) throw new OrderKeyTakenError(order.idempotencyKey ?? '');
@@ -132,6 +130,27 @@ export class PostgresOrderRepository implements OrderRepository {
     }
   }
 
+  async updateKnown(ctx: Context, known: Order, change: OrderChange): Promise<Order> {
+    let next: Order;
+    try {
+      next = await change(known);
+    } catch {
+      // Maybe only for `known`: what is stored decides.
+      return this.update(ctx, known.id, change);
+    }
+    if (next === known) return this.update(ctx, known.id, change);
+    try {
+      // No read and no lock first: the update waits for any holder of the row and saves only if the version is still known's.
+      const updated = await this.#db.transaction().execute(async (trx) => {
+        const saved = await save(trx, known, next);
+        return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, this.#onStatusChanged));
+      });
+      return updated ?? (await this.update(ctx, known.id, change));
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
   async resolveStalePending(ctx: Context, query: StalePendingQuery, resolve: OrderChange): Promise<StalePendingOutcome[]> {
     const outcomes: StalePendingOutcome[] = [];
     let afterId: string | undefined;
@@ -168,27 +187,41 @@ export class PostgresOrderRepository implements OrderRepository {
 }
 
 async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
-  const { lines } = locked;
   const current = toDomain(locked);
   const next = await change(current);
   if (next === current) return current;
-  const saved = await trx
-    .updateTable('orders')
-    .set({
-      status: next.status,
-      authorization_id: next.authorizationId ?? null,
-      failure_code: next.failureCode ?? null,
-      version: current.version + 1,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', current.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const updated = toDomain({ ...saved, lines });
-  const event = orderStatusChanged(current, updated);
-  if (event) await recordActivity(trx, event);
+  const saved = await save(trx, current, next);
+  if (!saved) throw new Error(`order ${current.id} moved on while it was locked`);
+  return afterSave(trx, current, { ...saved, lines: locked.lines }, onStatusChanged);
+}
+
+async function afterSave(trx: Transaction<Database>, current: Order, saved: OrderWithLines, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
+  const updated = toDomain(saved);
   if (onStatusChanged && updated.status !== current.status) await onStatusChanged(trx, current, updated);
   return updated;
+}
+
+// The change and its event in one statement (one round trip), if the order is still at `current`'s version; undefined when not.
+async function save(trx: Transaction<Database>, current: Order, next: Order): Promise<OrderRow | undefined> {
+  const event = orderStatusChanged(current, next);
+  const { rows } = await sql<OrderRow & { activity_id?: string | null }>`
+    WITH saved AS (
+      UPDATE orders
+      SET status = ${next.status}, authorization_id = ${next.authorizationId ?? null}, failure_code = ${next.failureCode ?? null},
+        version = ${current.version + 1}, updated_at = now()
+      WHERE id = ${current.id} AND version = ${current.version}
+      RETURNING *
+    )${event ? sql`, ${activityCtes(event, 'saved')}` : sql``}
+    SELECT saved.*${event ? sql`, (SELECT id FROM ${sql.ref(ACTIVITY_RECORDED)}) AS activity_id` : sql``} FROM saved`.execute(trx);
+  const row = rows[0];
+  if (!row) return undefined;
+  if (event && row.activity_id === null) throw new Error(`the event of order ${current.id} was not recorded: its user does not exist`);
+  const { activity_id: _activityId, ...saved } = row;
+  return saved;
+}
+
+function lineToJson(line: OrderLine): LineJson {
+  return { product_id: line.productId, quantity: line.quantity, unit_price: String(line.unitPrice.amountMinor) };
 }
 
 // Lines in the same statement (a correlated aggregate), never one query per order.

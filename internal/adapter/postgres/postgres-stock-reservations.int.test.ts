@@ -2,8 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orderRows } from '../../../test/support/orders-db.ts';
 import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { InsufficientStockError } from '../../domain/order/order.errors.ts';
+import { randomUUID } from 'node:crypto';
+import { InsufficientStockError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
 import { describeStockReservationsContract } from '../../domain/order/stock-reservations.contract.ts';
+import { createDatabase } from './database.ts';
 import { PostgresStockReservations } from './postgres-stock-reservations.ts';
 
 let database: TestDatabase;
@@ -67,6 +69,39 @@ describe('PostgresStockReservations', () => {
     expect(first.map((product) => product.stock)).toEqual([5]);
     expect(second).toEqual([]);
     expect(await rows().stockOf(mug)).toBe(5);
+  });
+
+  it('when the order does not exist, then reserve throws OrderNotFoundError and takes no stock', async () => {
+    const reservations = new PostgresStockReservations(database.db);
+    const mug = await rows().product({ stock: 5 });
+
+    await expect(reservations.reserve(ctx, randomUUID(), [{ productId: mug, quantity: 1 }])).rejects.toBeInstanceOf(OrderNotFoundError);
+
+    expect(await rows().stockOf(mug)).toBe(5);
+  });
+
+  it('when a reservation succeeds or is refused, then it took one statement and no transaction', async () => {
+    const statements: string[] = [];
+    const observed = createDatabase({ url: database.url, max: 2, connectionTimeoutMs: 5_000, statementTimeoutMs: 10_000, idleTimeoutMs: 10_000 }, () => undefined, (event) =>
+      statements.push(event.sql),
+    );
+    try {
+      const reservations = new PostgresStockReservations(observed.db);
+      const mug = await rows().product({ stock: 1 });
+      const user = await rows().user();
+      const [first, second] = [await rows().order(user, mug), await rows().order(user, mug)];
+
+      await reservations.reserve(ctx, first, [{ productId: mug, quantity: 1 }]);
+      await expect(reservations.reserve(ctx, second, [{ productId: mug, quantity: 1 }])).rejects.toMatchObject({
+        details: { lines: [{ productId: mug, requested: 1, available: 0 }] },
+      });
+
+      expect(statements).toHaveLength(2);
+      const { rows: held } = await database.pool.query<{ order_id: string }>('SELECT order_id FROM stock_reservations');
+      expect(held.map((row) => row.order_id)).toEqual([first]);
+    } finally {
+      await observed.close();
+    }
   });
 
   it('when stock would go below zero around the adapter, then the database refuses it', async () => {

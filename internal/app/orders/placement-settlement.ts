@@ -32,7 +32,7 @@ export class PlacementSettlement {
     const payment = await this.#paymentOf(ctx, order, authorization);
     switch (payment.kind) {
       case 'held':
-        return this.#orders.update(ctx, order.id, (current) => markPaid(current, payment.authorizationId));
+        return this.#orders.updateKnown(ctx, order, (current) => markPaid(current, payment.authorizationId));
       case 'declined':
         await this.#close(ctx, order, (current) => markPaymentFailed(current, payment.declineCode, payment.authorizationId));
         throw new PaymentDeclinedError(payment.declineCode);
@@ -88,7 +88,7 @@ export class PlacementSettlement {
   async #close(ctx: Context, order: Order, change: OrderChange, release = true): Promise<void> {
     try {
       if (release) await this.#reservations.release(ctx, order.id);
-      await this.#orders.update(ctx, order.id, change);
+      await this.#orders.updateKnown(ctx, order, change);
     } catch (error) {
       ctx.log.error({ orderId: order.id, err: error }, 'settling a failed order did not finish; it stays pending for recovery');
     }

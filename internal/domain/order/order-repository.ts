@@ -53,6 +53,16 @@ export interface OrderRepository {
   update(ctx: Context, id: string, change: OrderChange): Promise<Order>;
 
   /**
+   * `update` for a caller holding the order as it was last saved (`known`):
+   * `change` is applied to `known` and saved only while the order is still at
+   * that version; when it moved on meanwhile, this is `update` (locked, read,
+   * `change` applied to what is stored). Saves a read when nothing interfered.
+   * `change` must be free of effects: it may run twice.
+   * @throws OrderNotFoundError, and whatever `change` throws (nothing is saved then)
+   */
+  updateKnown(ctx: Context, known: Order, change: OrderChange): Promise<Order>;
+
+  /**
    * Takes on pending orders older than the threshold one at a time in id order,
    * skipping any that another caller holds locked (so replicas share the work
    * without doing an order twice), and saves what `resolve` returns. An order
