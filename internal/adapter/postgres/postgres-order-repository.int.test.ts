@@ -8,6 +8,9 @@ import { OrderStateConflictError } from '../../domain/order/order.errors.ts';
 import { describeOrderRepositoryContract } from '../../domain/order/order-repository.contract.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
 import { PostgresOrderRepository } from './postgres-order-repository.ts';
+import { PostgresStockReservations } from './postgres-stock-reservations.ts';
+import { ReservationClosedError } from '../../domain/order/order.errors.ts';
+import type { Order } from '../../domain/order/order.ts';
 
 let database: TestDatabase;
 
@@ -125,6 +128,28 @@ describe('PostgresOrderRepository', () => {
     await new PostgresOrderRepository(database.db).create(ctx, await anOrder(user));
 
     await expect(database.pool.query('DELETE FROM users WHERE id = $1', [user])).rejects.toMatchObject({ code: '23503' });
+  });
+
+  // Recovery releases the stock of the order it holds, on another connection; with no reservation row yet,
+  // the release inserts one, whose foreign key check must not wait for the order's lock (it would wait forever).
+  it.each([
+    ['an update', (repo: PostgresOrderRepository, id: string, change: (order: Order) => Promise<Order>) => repo.update(ctx, id, change)],
+    ['a stale-order sweep', (repo: PostgresOrderRepository, _id: string, change: (order: Order) => Promise<Order>) => repo.resolveStalePending(ctx, { olderThanMs: 0, limit: 1 }, change)],
+  ])('when %s holds an order, then its stock can be released and reserved from other connections meanwhile', async (_, hold) => {
+    const repo = new PostgresOrderRepository(database.db);
+    const reservations = new PostgresStockReservations(database.db);
+    const user = await rows().user();
+    const order = await repo.create(ctx, await anOrder(user));
+    const within = testContext(AbortSignal.timeout(5_000));
+
+    await hold(repo, order.id, async (current) => {
+      await reservations.release(within, current.id);
+      await expect(reservations.reserve(within, current.id, current.lines)).rejects.toBeInstanceOf(ReservationClosedError);
+      return markPaymentFailed(current, 'payment_not_completed');
+    });
+
+    expect((await repo.findById(ctx, order.id))?.status).toBe('payment_failed');
+    expect(await reservations.stateOf(ctx, order.id)).toBe('released');
   });
 
   it('when a resolve holds a pending order, then a second run skips it instead of waiting', async () => {

@@ -35,11 +35,14 @@ export interface PostgresOrderRepositoryOptions {
 
 /**
  * Orders in `orders` and `order_lines`. Changes run in a transaction holding
- * the order's row lock (`FOR UPDATE`); recovery claims rows with
- * `FOR UPDATE SKIP LOCKED`, one transaction per order, so replicas share
+ * the order's row lock (`FOR NO KEY UPDATE`); recovery claims rows with
+ * `FOR NO KEY UPDATE SKIP LOCKED`, one transaction per order, so replicas share
  * the stale orders without waiting on each other. Once a change has been
  * decided it is saved even if the caller's signal fires meanwhile: the
  * change may already have had effects outside (a voided authorization).
+ * The lock is not `FOR UPDATE`: a change releases the order's stock on another
+ * connection, and the foreign key check of that release (`FOR KEY SHARE` on the
+ * order) would wait for the lock its own caller holds.
  */
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
@@ -120,8 +123,8 @@ export class PostgresOrderRepository implements OrderRepository {
   async update(ctx: Context, id: string, change: OrderChange): Promise<Order> {
     try {
       return await this.#db.transaction().execute(async (trx) => {
-        // Locked and read with its lines in one statement (FOR UPDATE locks the orders row only).
-        const locked = await selectOrders(trx).where('orders.id', '=', id).forUpdate().executeTakeFirst({ signal: ctx.signal });
+        // Locked and read with its lines in one statement (the lock is on the orders row only).
+        const locked = await selectOrders(trx).where('orders.id', '=', id).forNoKeyUpdate().executeTakeFirst({ signal: ctx.signal });
         if (!locked) throw new OrderNotFoundError(id);
         return await apply(trx, locked, change, this.#onStatusChanged);
       });
@@ -164,7 +167,7 @@ export class PostgresOrderRepository implements OrderRepository {
             .where('orders.created_at', '<', sql<Date>`now() - make_interval(secs => ${query.olderThanMs / 1000})`)
             .orderBy('orders.id')
             .limit(1)
-            .forUpdate()
+            .forNoKeyUpdate()
             .skipLocked();
           // Past the orders this run already tried, so one that failed is not taken again at once.
           if (afterId !== undefined) select = select.where('orders.id', '>', afterId);
