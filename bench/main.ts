@@ -107,7 +107,7 @@ async function run(opts: BenchOptions): Promise<void> {
     if (info.name === 'order-place') {
       const check = await stockDrift(handle.db, opts.products);
       drift = check.drift;
-      if (check.pending > 0) notes.push(`${check.pending} orders were still pending when the stock was checked.`);
+      if (check.pending > 0) notes.push(`${check.pending} ${check.pending === 1 ? 'order was' : 'orders were'} still pending when the stock was checked.`);
       orders = (await sampleOrders(handle.db, 2_000)).flatMap((o) => {
         const token = tokens.get(o.userId);
         return token ? [{ id: o.id, token }] : [];
