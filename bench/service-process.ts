@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../cmd/shared/project-paths.ts';
 import type { BenchRedis } from './bench-redis.ts';
 import { freePort, type ProcessGroup, type RunningProcess } from './processes.ts';
-import { productionRuntimeEnv } from './production-node-options.ts';
+import { productionRuntimeEnv } from './production-runtime-env.ts';
 
 /**
  * Throttles that protect production but would make the benchmark measure

@@ -49,6 +49,8 @@ export class BatchedRateLimitStore {
   #windowMs = 60_000;
   #timer: NodeJS.Timeout | undefined;
   #syncing: Promise<void> | undefined;
+  // The keys with hits not yet sent: a sync visits these, not every window held.
+  readonly #pendingKeys = new Set<string>();
 
   constructor(shared: SharedHitCounter, options: BatchedRateLimitOptions = {}) {
     this.#shared = shared;
@@ -69,6 +71,7 @@ export class BatchedRateLimitStore {
     const window = this.#windows.get(key);
     if (window && window.resetAt > now && this.#farFromLimit(window.shared + window.pending + 1)) {
       window.pending += 1;
+      this.#pendingKeys.add(key);
       this.#scheduleSync();
       return { totalHits: window.shared + window.pending, resetTime: new Date(window.resetAt) };
     }
@@ -128,11 +131,13 @@ export class BatchedRateLimitStore {
 
   async #sync(): Promise<void> {
     const batch: [string, number][] = [];
-    for (const [key, window] of this.#windows.entries()) {
-      if (window.pending === 0) continue;
+    for (const key of this.#pendingKeys) {
+      const window = this.#windows.peek(key);
+      if (!window || window.pending === 0) continue;
       batch.push([key, window.pending]);
       window.pending = 0;
     }
+    this.#pendingKeys.clear();
     const counters = await this.#shared.addMany(batch);
     counters.forEach((counter, index) => this.#remember(batch[index]![0], counter));
   }

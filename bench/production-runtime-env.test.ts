@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../cmd/shared/project-paths.ts';
-import { API_DEPLOYMENT, runtimeEnvOf } from './production-node-options.ts';
+import { API_DEPLOYMENT, runtimeEnvOf } from './production-runtime-env.ts';
 
 describe('the runtime settings the bench runs the service with', () => {
   it('when the API Deployment sets NODE_OPTIONS, then they are read from its container', () => {
