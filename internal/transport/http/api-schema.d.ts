@@ -1713,7 +1713,10 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Only products whose name starts with this text (case-insensitive). */
+                /**
+                 * @description Only products whose name starts with this text (case-insensitive). Reserved characters may be sent unencoded (`?name_prefix=Children's`); `%` and `_` match only themselves.
+                 * @example Children's
+                 */
                 name_prefix?: string;
             };
             header?: {
