@@ -1235,7 +1235,10 @@ export interface components {
         ProductId: string;
         /** @description Maximum number of items in the page. */
         Limit: number;
-        /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+        /**
+         * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+         * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+         */
         Cursor: string;
         /**
          * @description **Required.** The `ETag` from a previous read. The server answers 428
@@ -1501,7 +1504,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
@@ -1711,7 +1717,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description Only products whose name starts with this text (case-insensitive). Reserved characters may be sent unencoded (`?name_prefix=Children's`); `%` and `_` match only themselves.
@@ -1886,7 +1895,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Admins only; the orders of this user. */
                 user_id?: string;
@@ -2086,7 +2098,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description One queue (a job type, such as `order-confirmation`). */
                 queue?: string;
@@ -2257,7 +2272,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
