@@ -27,6 +27,7 @@ export async function startActivity(config: AppConfig, logger: Logger, database:
   const activityLog = new PostgresActivityLog(database.db);
   const hub = new PostgresActivityHub(activityLog, {
     maxSubscribers: config.activity.maxSubscribers,
+    maxPerCaller: config.activity.maxStreamsPerUser,
     bufferEvents: config.activity.bufferEvents,
     // A page pushed at once must fit a buffer.
     pageSize: Math.min(PAGE_SIZE, config.activity.bufferEvents),

@@ -43,7 +43,7 @@ export interface AppConfig {
     purgeSessions: ScheduleSettings;
     purgeBatchSize: number;
   };
-  activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number };
+  activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number; maxStreamsPerUser: number };
   jobs: {
     enabled: boolean;
     concurrency: number;
@@ -415,6 +415,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 1_000,
       env: 'ACTIVITY_MAX_SUBSCRIBERS',
+    },
+    maxStreamsPerUser: {
+      doc: 'Most activity streams one signed-in user may hold open on one instance; beyond it new streams get 429, so one account cannot take the slots of everyone else.',
+      format: 'positive-int',
+      default: 5,
+      env: 'ACTIVITY_MAX_STREAMS_PER_USER',
     },
   },
   jobs: {

@@ -137,8 +137,10 @@ export interface paths {
          *
          *     The server ends the stream when it shuts down (reconnect, with `Last-Event-ID`), and cuts
          *     off a client that does not read fast enough to keep its bounded buffer from overflowing.
-         *     An instance serves a limited number of streams; beyond it the answer is 503
-         *     `TOO_MANY_STREAMS` with `Retry-After`.
+         *     One signed-in user may hold a few streams at once on an instance
+         *     (`ACTIVITY_MAX_STREAMS_PER_USER`, 5 by default); one more is 429
+         *     `TOO_MANY_STREAMS_FOR_USER` (with `limit`). An instance serves a limited number of streams
+         *     in all; beyond it the answer is 503 `TOO_MANY_STREAMS` with `Retry-After`.
          */
         get: operations["streamUserActivity"];
         put?: never;
@@ -1093,7 +1095,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The caller exceeded a rate limit (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+        /** @description The caller exceeded a rate limit (`RATE_LIMITED`), or holds as many activity streams as one user may (`TOO_MANY_STREAMS_FOR_USER`); retry after `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -41,6 +41,7 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
   precondition_failed: { status: 412, title: 'The resource has changed' },
   precondition_required: { status: 428, title: 'A precondition is required' },
   unavailable: { status: 503, title: 'Temporarily unavailable' },
+  rate_limited: { status: 429, title: 'Too many requests' },
   payment_required: { status: 402, title: 'Payment declined' },
   unprocessable: { status: 422, title: 'The request cannot be processed' },
 };
