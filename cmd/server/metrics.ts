@@ -12,6 +12,7 @@ import type { Logger } from '../../internal/platform/logger/logger.ts';
 import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.ts';
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
+import type { ConfigReloadCounts } from '../../internal/platform/metrics/config-metrics.ts';
 import type { StreamCounts } from '../../internal/platform/metrics/stream-metrics.ts';
 import { METRICS_PATH, type HttpMetricsHooks } from '../../internal/transport/http/metrics/metrics.middleware.ts';
 
@@ -23,6 +24,7 @@ export interface MetricSources {
   readonly queueDepths: (ctx: Context) => Promise<QueueDepth[]>;
   readonly schedules: () => readonly ScheduleCounts[];
   readonly streams: () => StreamCounts;
+  readonly config?: () => ConfigReloadCounts;
 }
 
 /** The service's metrics, wired to the adapters' hooks; undefined when METRICS_ENABLED=false. */
@@ -90,6 +92,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       });
       metrics.schedules.watch(sources.schedules);
       metrics.streams.watch(sources.streams);
+      if (sources.config) metrics.config.watch(sources.config);
     },
     async listen() {
       if (!ownPort) return undefined;

@@ -2,6 +2,7 @@ import { CacheMetrics } from './cache-metrics.ts';
 import { DatabaseMetrics } from './database-metrics.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { JobMetrics } from './job-metrics.ts';
+import { ConfigMetrics } from './config-metrics.ts';
 import { MetricsRegistry, type MetricsPage, type SourceErrorHandler } from './metrics-registry.ts';
 import { ResilienceMetrics } from './resilience-metrics.ts';
 import { ScheduleMetrics } from './schedule-metrics.ts';
@@ -21,6 +22,7 @@ export class ServiceMetrics {
   readonly caches: CacheMetrics;
   readonly schedules: ScheduleMetrics;
   readonly streams: StreamMetrics;
+  readonly config: ConfigMetrics;
 
   constructor(options: { readonly onSourceError?: SourceErrorHandler } = {}) {
     this.#registry = new MetricsRegistry(options);
@@ -31,6 +33,7 @@ export class ServiceMetrics {
     this.caches = new CacheMetrics(this.#registry);
     this.schedules = new ScheduleMetrics(this.#registry);
     this.streams = new StreamMetrics(this.#registry);
+    this.config = new ConfigMetrics(this.#registry);
   }
 
   /** The Prometheus text exposition of every series. */
