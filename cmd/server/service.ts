@@ -61,6 +61,7 @@ import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
+import { openCursorSeal } from './cursor-seal.ts';
 import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
@@ -126,7 +127,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
-    const jobQueue = createJobs(config, logger, database, metrics?.jobEvents);
+    const cursors = await openCursorSeal(config, database);
+    const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
     const orderRepository = new PostgresOrderRepository(database.db, {
       // The confirmation is enqueued in the transaction that makes the order paid: both or neither.
       onStatusChanged: async (trx, _before, after) => {
@@ -142,7 +144,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
     const rateLimitRedisError = oncePer(30_000, (error: Error) => logger.warn({ error: error.message }, 'rate limits counted per instance while Redis is unavailable'));
 
-    const streams = await startActivity(config, logger, database, users);
+    const streams = await startActivity(config, logger, database, users, cursors);
     activity = streams;
     const flags = await flagSettings.start();
     featureFlags = flags;
@@ -186,14 +188,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       users: {
         createUser: new CreateUser(users, uuidv7),
         getUser: new GetUser(users),
-        listUsers: new ListUsers(users),
+        listUsers: new ListUsers(users, cursors),
         updateUser: new UpdateUser(users, sessions),
         deleteUser: new DeleteUser(users, sessions),
       },
       products: {
         createProduct: new CreateProduct(products, uuidv7),
         getProduct: new GetProduct(products),
-        listProducts: new ListProducts(products),
+        listProducts: new ListProducts(products, cursors),
         updateProduct: new UpdateProduct(products),
       },
       orders: {
@@ -214,7 +216,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
           },
         ),
         getOrder: new GetOrder(orderRepository),
-        listOrders: new ListOrders(orderRepository),
+        listOrders: new ListOrders(orderRepository, cursors),
         cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway, { settleTimeoutMs: config.orders.settleTimeoutMs }),
       },
       activity: streams.useCases,

@@ -9,6 +9,7 @@ import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
 import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
+import type { ServiceKeysTable } from './service-keys.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
 import type { StockReservationsTable } from './stock-reservations.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
@@ -28,6 +29,7 @@ export interface Database {
   activity_events: ActivityEventsTable;
   feature_flags: FeatureFlagsTable;
   feature_flag_changes: FeatureFlagChangesTable;
+  service_keys: ServiceKeysTable;
 }
 
 export interface PoolSettings {

@@ -137,8 +137,10 @@ export interface paths {
          *
          *     The server ends the stream when it shuts down (reconnect, with `Last-Event-ID`), and cuts
          *     off a client that does not read fast enough to keep its bounded buffer from overflowing.
-         *     An instance serves a limited number of streams; beyond it the answer is 503
-         *     `TOO_MANY_STREAMS` with `Retry-After`.
+         *     One signed-in user may hold a few streams at once on an instance
+         *     (`ACTIVITY_MAX_STREAMS_PER_USER`, 5 by default); one more is 429
+         *     `TOO_MANY_STREAMS_FOR_USER` (with `limit`). An instance serves a limited number of streams
+         *     in all; beyond it the answer is 503 `TOO_MANY_STREAMS` with `Retry-After`.
          */
         get: operations["streamUserActivity"];
         put?: never;
@@ -1093,7 +1095,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The caller exceeded a rate limit (`RATE_LIMITED`); retry after `Retry-After` seconds. */
+        /** @description The caller exceeded a rate limit (`RATE_LIMITED`), or holds as many activity streams as one user may (`TOO_MANY_STREAMS_FOR_USER`); retry after `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1235,7 +1237,10 @@ export interface components {
         ProductId: string;
         /** @description Maximum number of items in the page. */
         Limit: number;
-        /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+        /**
+         * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+         * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+         */
         Cursor: string;
         /**
          * @description **Required.** The `ETag` from a previous read. The server answers 428
@@ -1501,7 +1506,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {
@@ -1711,9 +1719,15 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Only products whose name starts with this text (case-insensitive). */
+                /**
+                 * @description Only products whose name starts with this text (case-insensitive). Reserved characters may be sent unencoded (`?name_prefix=Children's`); `%` and `_` match only themselves.
+                 * @example Children's
+                 */
                 name_prefix?: string;
             };
             header?: {
@@ -1883,7 +1897,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Admins only; the orders of this user. */
                 user_id?: string;
@@ -2083,7 +2100,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description One queue (a job type, such as `order-confirmation`). */
                 queue?: string;
@@ -2254,7 +2274,10 @@ export interface operations {
             query?: {
                 /** @description Maximum number of items in the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor, the `next_cursor` of a previous page. Omit it for the first page. Cursors are signed: one the service did not hand out for this listing (forged, truncated, edited) is answered 400 `INVALID_CURSOR`.
+                 * @example dTEuMDE5MmEzYjQtYzVkNi03ZThmLTkwMTItMzQ1Njc4OWFiY2Rl.gkA2c6pZ4rX0e9mQ1vW7Yw
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: {

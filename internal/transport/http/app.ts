@@ -24,6 +24,7 @@ import { cacheValidatorRouteMatchers } from './openapi-route-cache.ts';
 import { assertUnambiguousRoutes } from './route-table.ts';
 import { trustProxySetting } from './trust-proxy.ts';
 import { usersRouter, type UserUseCases } from './users/users.routes.ts';
+import { rejectInvalidUtf8 } from './utf8-body.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -104,7 +105,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }));
   app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }));
 
-  app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false }));
+  app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false, verify: rejectInvalidUtf8 }));
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(deps.apiSpecText);
   });
