@@ -322,6 +322,27 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       await admin.reset();
       await Promise.allSettled([running, queued]);
     });
+
+    it('when new authorizations take every slot and queue place, then a void and a lookup still go through at once on their own share', async () => {
+      const { gateway } = gatewayFor({ attemptTimeoutMs: 5_000, bulkhead: { maxConcurrent: 1, maxQueue: 1 } });
+      const toUndo = request();
+      const { authorizationId } = (await gateway.authorize(ctx, toUndo)) as { authorizationId: string };
+      await admin.setFaults({ latency_ms: { min: 1_500, max: 1_500 }, scope: 'authorize' });
+      const running = gateway.authorize(ctx, request());
+      const queued = gateway.authorize(ctx, request());
+      const refused = await gateway.authorize(ctx, request()).catch((e: unknown) => e);
+      const startedAt = performance.now();
+
+      const found = await gateway.findByIdempotencyKey(ctx, toUndo.idempotencyKey);
+      await gateway.void(ctx, authorizationId);
+
+      expect((refused as Error).message).toContain('bulkhead full');
+      expect(found).toMatchObject({ authorizationId, state: 'approved' });
+      expect(performance.now() - startedAt).toBeLessThan(500);
+      expect(await gateway.findByIdempotencyKey(ctx, toUndo.idempotencyKey)).toMatchObject({ state: 'voided' });
+      await admin.reset();
+      await Promise.allSettled([running, queued]);
+    });
   });
 
   describe('capture, void and refund', () => {
@@ -402,6 +423,21 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       expect(performance.now() - startedAt).toBeGreaterThanOrEqual(250);
       expect(recorded.rateLimited).toEqual([{ source: 'local', waitedMs: expect.any(Number) }]);
       expect(await admin.stats()).toMatchObject({ requests: 3, authorizations: 3 });
+    });
+
+    it('when settling calls wait for the limit with new authorizations, then they go first', async () => {
+      const { gateway } = gatewayFor({ rateLimit: { maxRequests: 1, intervalMs: 300 } });
+      const toUndo = request();
+      const { authorizationId } = (await gateway.authorize(ctx, toUndo)) as { authorizationId: string };
+      const done: string[] = [];
+
+      await Promise.all([
+        gateway.authorize(ctx, request()).then(() => done.push('authorize 1')),
+        gateway.authorize(ctx, request()).then(() => done.push('authorize 2')),
+        gateway.void(ctx, authorizationId).then(() => done.push('void')),
+      ]);
+
+      expect(done).toEqual(['void', 'authorize 1', 'authorize 2']);
     });
   });
 
