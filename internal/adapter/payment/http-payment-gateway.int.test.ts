@@ -98,6 +98,16 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       expect(result).toEqual({ outcome: 'declined', authorizationId: expect.stringMatching(/^auth_/), declineCode });
     });
 
+    it('when the gateway does not know the card token, then it is declined as invalid_card with nothing authorized, and the breaker does not count it', async () => {
+      const { gateway } = gatewayFor();
+
+      const result = await gateway.authorize(ctx, request('tok_whatever'));
+
+      expect(result).toEqual({ outcome: 'declined', authorizationId: undefined, declineCode: 'invalid_card' });
+      expect(gateway.stats().breaker).toBe('closed');
+      expect(await admin.stats()).toMatchObject({ authorizations: 0 });
+    });
+
     it('when nothing was authorized with a key, then finding it gives undefined', async () => {
       const { gateway } = gatewayFor();
 
@@ -293,9 +303,13 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when calls are declined or rejected with 4xx, then the breaker stays closed', async () => {
       const { gateway, recorded } = gatewayFor({ breaker: { volumeThreshold: 2 } });
 
+      const used = request();
+      await gateway.authorize(ctx, used);
+
       for (let i = 0; i < 4; i += 1) {
         expect((await gateway.authorize(ctx, request('tok_declined'))).outcome).toBe('declined');
-        await expect(gateway.authorize(ctx, request('tok_unknown'))).rejects.toMatchObject({ status: 400 });
+        expect((await gateway.authorize(ctx, request('tok_unknown'))).outcome).toBe('declined');
+        await expect(gateway.authorize(ctx, { ...used, amount: { amountMinor: 1 + i, currency: 'EUR' } })).rejects.toMatchObject({ status: 422 });
       }
 
       expect(recorded.breaker).toEqual([]);
@@ -349,7 +363,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when captured and refunded twice each, then every repeat is a no-op', async () => {
       const { gateway } = gatewayFor();
       const req = request();
-      const { authorizationId } = await gateway.authorize(ctx, req);
+      const { authorizationId = '' } = await gateway.authorize(ctx, req);
 
       await gateway.capture(ctx, authorizationId);
       await gateway.capture(ctx, authorizationId);
@@ -364,7 +378,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when voided twice, then the repeat is a no-op', async () => {
       const { gateway } = gatewayFor();
       const req = request();
-      const { authorizationId } = await gateway.authorize(ctx, req);
+      const { authorizationId = '' } = await gateway.authorize(ctx, req);
 
       await gateway.void(ctx, authorizationId);
       await gateway.void(ctx, authorizationId);
@@ -374,7 +388,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
 
     it('when a declined authorization is voided, then there is nothing to release and it succeeds', async () => {
       const { gateway } = gatewayFor();
-      const { authorizationId } = await gateway.authorize(ctx, request('tok_declined'));
+      const { authorizationId = '' } = await gateway.authorize(ctx, request('tok_declined'));
 
       await expect(gateway.void(ctx, authorizationId)).resolves.toBeUndefined();
     });
@@ -385,7 +399,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       ['capture', 'a voided', 'voided'],
     ] as const)('when asked to %s %s authorization, then it is a GatewayInvalidStateError naming the state', async (operation, _, state) => {
       const { gateway } = gatewayFor();
-      const { authorizationId } = await gateway.authorize(ctx, request());
+      const { authorizationId = '' } = await gateway.authorize(ctx, request());
       if (state === 'captured') await gateway.capture(ctx, authorizationId);
       if (state === 'voided') await gateway.void(ctx, authorizationId);
 
@@ -398,7 +412,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when the gateway fails once during a capture, then the capture is retried and done once', async () => {
       const { gateway } = gatewayFor();
       const req = request();
-      const { authorizationId } = await gateway.authorize(ctx, req);
+      const { authorizationId = '' } = await gateway.authorize(ctx, req);
       await admin.setFaults({ fail_next: 1 });
 
       await gateway.capture(ctx, authorizationId);

@@ -100,6 +100,10 @@ export class HttpPaymentGateway implements PaymentGateway {
     if (response.status === 200 || response.status === 201) {
       return toAuthorizationResult(parseAuthorization('authorize', response.status, response.body));
     }
+    // The gateway does not know the card at all: a decline like any other for the customer, with nothing authorized.
+    if (response.status === 400 && errorCodeOf(response.body) === 'invalid_card_token') {
+      return { outcome: 'declined', authorizationId: undefined, declineCode: 'invalid_card' };
+    }
     if (response.status === 422) {
       throw new GatewayRequestError('authorize', 422, errorCodeOf(response.body), `idempotency key ${request.idempotencyKey} was already used for another amount or card`);
     }
