@@ -299,7 +299,7 @@ export const configSchema: Schema<AppConfig> = {
     maxAttempts: { doc: 'Attempts per gateway call, retries included (retryable failures only).', format: 'positive-int', default: 3, env: 'PAYMENT_MAX_ATTEMPTS' },
     maxRetryTimeMs: { doc: 'Total time a gateway call may take with its retries.', format: 'positive-int', default: 5_000, env: 'PAYMENT_MAX_RETRY_TIME_MS' },
     breakerResetMs: { doc: 'How long the circuit stays open before a probe.', format: 'positive-int', default: 5_000, env: 'PAYMENT_BREAKER_RESET_MS' },
-    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead).', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
+    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
     maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
     requestsPerSecond: {
       doc: 'Rate limit towards the gateway (shared by all replicas through Redis when configured).',

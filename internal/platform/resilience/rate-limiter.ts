@@ -91,22 +91,25 @@ export class RateLimiter {
   /**
    * Resolves when a request may go, with how long that took. Rejects with
    * `signal.reason` when the signal aborts first (the slot it had asked for is
-   * still used up later: Bottleneck cannot take a queued job back).
+   * still used up later: Bottleneck cannot take a queued job back). An
+   * `urgent` request (settling what was done) goes ahead of those waiting.
    */
-  async acquire(signal: AbortSignal): Promise<number> {
+  async acquire(signal: AbortSignal, options: { readonly urgent?: boolean } = {}): Promise<number> {
     signal.throwIfAborted();
     const startedAt = performance.now();
+    // Bottleneck runs lower priorities first (default 5): an urgent request goes ahead of every waiting one.
+    const job = { priority: options.urgent ? 1 : 5 };
     const limiter = this.#sharedUsable() ? this.#shared?.limiter : undefined;
     if (limiter) {
       try {
-        await raceAbort(limiter.schedule(noop), signal);
+        await raceAbort(limiter.schedule(job, noop), signal);
         return performance.now() - startedAt;
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         this.#onError(error);
       }
     }
-    await raceAbort(this.#local.schedule(noop), signal);
+    await raceAbort(this.#local.schedule(job, noop), signal);
     return performance.now() - startedAt;
   }
 

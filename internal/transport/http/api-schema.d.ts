@@ -1051,7 +1051,11 @@ export interface components {
         };
     };
     responses: {
-        /** @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why. */
+        /**
+         * @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why: `card_declined`,
+         *     `insufficient_funds`, `suspected_fraud`, or `invalid_card` (the gateway does not know the
+         *     card token at all; nothing was authorized). Pay with another card.
+         */
         PaymentRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
