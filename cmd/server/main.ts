@@ -1,5 +1,6 @@
 import { createLogger } from '../../internal/platform/logger/logger.ts';
-import { loadConfigOrExit, parseCommandLine } from '../shared/command-setup.ts';
+import { parseCommandLine } from '../shared/command-setup.ts';
+import { loadServiceConfigOrExit } from './settings-check.ts';
 import { startService } from './service.ts';
 
 const USAGE = `usage: npm start
@@ -7,7 +8,7 @@ const USAGE = `usage: npm start
   sandbox payment gateway when PAYMENT_GATEWAY_URL is empty, then the API on $PORT (default 8080).
   Every setting is an environment variable (\`npm run config\` prints them); Ctrl-C or SIGTERM stops it cleanly.`;
 parseCommandLine(USAGE, {});
-const { config } = loadConfigOrExit();
+const { config } = loadServiceConfigOrExit();
 const logger = createLogger({ level: config.log.level });
 
 process.on('unhandledRejection', (reason) => {
