@@ -184,7 +184,10 @@ export interface paths {
         /**
          * Sign in
          * @description Exchanges an email and password for an opaque bearer token. An unknown email and a wrong
-         *     password get the same 401 `INVALID_CREDENTIALS` answer. Limited per client address.
+         *     password get the same 401 `INVALID_CREDENTIALS` answer. Limited per client address
+         *     (429 `RATE_LIMITED`) and per account, across replicas: past `SIGN_IN_FREE_ATTEMPTS` attempts
+         *     in a row, each attempt starts a wait (doubling, capped at `SIGN_IN_DELAY_MAX_MS`) during
+         *     which sign-in to that account is 429 `SIGN_IN_THROTTLED` with `Retry-After`.
          */
         post: operations["login"];
         delete?: never;
@@ -1095,7 +1098,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The caller exceeded a rate limit (`RATE_LIMITED`), or holds as many activity streams as one user may (`TOO_MANY_STREAMS_FOR_USER`); retry after `Retry-After` seconds. */
+        /** @description The caller exceeded a rate limit (`RATE_LIMITED`), signed in to one account too often in a row (`SIGN_IN_THROTTLED`), or holds as many activity streams as one user may (`TOO_MANY_STREAMS_FOR_USER`); retry after `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
