@@ -61,6 +61,7 @@ import { createSessionStore, sessionStoreSettings } from '../shared/session-stor
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
 import { openCursorSeal } from './cursor-seal.ts';
+import { createSignInThrottle } from './sign-in-throttle.ts';
 import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
@@ -176,7 +177,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       auth: {
         register: new Register(credentials, hasher, uuidv7),
         // Sessions take their roles from this read: never from a cache.
-        login: new Login(credentials, pgUsers, hasher, sessions, lifetime),
+        login: new Login(credentials, pgUsers, hasher, sessions, createSignInThrottle(config, logger, database, redis), lifetime),
         logout: new Logout(sessions),
         getCurrentUser: new GetCurrentUser(users),
       },

@@ -23,6 +23,10 @@ export interface AppConfig {
     hashQueue: number;
     bootstrapAdminEmail: string;
     bootstrapAdminPassword: string;
+    signInFreeAttempts: number;
+    signInDelayBaseMs: number;
+    signInDelayMaxMs: number;
+    signInForgetAfterMs: number;
   };
   rateLimit: {
     windowMs: number;
@@ -41,6 +45,7 @@ export interface AppConfig {
     recoverPendingOrders: ScheduleSettings;
     purgeIdempotencyKeys: ScheduleSettings;
     purgeSessions: ScheduleSettings;
+    purgeSignInAttempts: ScheduleSettings;
     purgeBatchSize: number;
   };
   activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number; maxStreamsPerUser: number };
@@ -249,6 +254,30 @@ export const configSchema: Schema<AppConfig> = {
       env: 'ADMIN_BOOTSTRAP_PASSWORD',
       sensitive: true,
     },
+    signInFreeAttempts: {
+      doc: 'Sign-in attempts in a row one account (known or not) may make before each further attempt makes it wait; counted across replicas (Redis, else PostgreSQL).',
+      format: 'positive-int',
+      default: 5,
+      env: 'SIGN_IN_FREE_ATTEMPTS',
+    },
+    signInDelayBaseMs: {
+      doc: 'The wait the first attempt past SIGN_IN_FREE_ATTEMPTS starts; each further one doubles it. Attempts during a wait get 429 and are not counted.',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'SIGN_IN_DELAY_BASE_MS',
+    },
+    signInDelayMaxMs: {
+      doc: 'The longest wait between sign-in attempts on one account, however many failed: nobody can lock an account for longer.',
+      format: 'positive-int',
+      default: 5 * 60_000,
+      env: 'SIGN_IN_DELAY_MAX_MS',
+    },
+    signInForgetAfterMs: {
+      doc: 'An account whose last wait ended this long ago without another attempt starts over with its free attempts.',
+      format: 'positive-int',
+      default: 15 * 60_000,
+      env: 'SIGN_IN_FORGET_AFTER_MS',
+    },
   },
   rateLimit: {
     windowMs: { doc: 'Length of a rate-limit window.', format: 'positive-int', default: 60_000, env: 'RATE_LIMIT_WINDOW_MS' },
@@ -338,6 +367,7 @@ export const configSchema: Schema<AppConfig> = {
       cron: '5-59/10 * * * *',
       timeoutMs: 120_000,
     }),
+    purgeSignInAttempts: scheduleSchema('PURGE_SIGN_IN_ATTEMPTS', 'deleting forgotten per-account sign-in counts from PostgreSQL', { cron: '7-59/10 * * * *', timeoutMs: 120_000 }),
     purgeBatchSize: {
       doc: 'Rows deleted per statement by the purge schedules (they repeat until a batch comes back short or the timeout).',
       format: 'positive-int',
