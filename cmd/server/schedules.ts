@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts
 import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
 import { PostgresScheduleCoordinator } from '../../internal/adapter/postgres/postgres-schedule-coordinator.ts';
 import { PostgresSessionStore } from '../../internal/adapter/postgres/postgres-session-store.ts';
+import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
 import type { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import { ListSchedules } from '../../internal/app/scheduling/list-schedules.use-case.ts';
 import type { Context } from '../../internal/domain/shared/context.ts';
@@ -39,6 +40,7 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
   const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const batchSize = config.schedules.purgeBatchSize;
   const idempotency = new PostgresIdempotencyStore(database.db);
+  const outbox = new PostgresOutboxStore(database.db);
   const sessions = new PostgresSessionStore(database.db, { idleTtlMs: config.auth.sessionIdleTtlMs });
   // With Redis, PostgreSQL holds sessions only as the fallback copy.
   const sessionsInPostgres = !redis || config.auth.sessionFallback === 'postgres';
@@ -77,6 +79,11 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
         const ctx = contextOf(run);
         return purgeInBatches(run.signal, batchSize, (limit) => sessions.purgeExpired(ctx, limit));
       },
+    },
+    {
+      name: 'purge-outbox',
+      ...settingsOf(config.schedules.purgeOutbox),
+      task: (run) => purgeInBatches(run.signal, batchSize, (limit) => outbox.purgePublished(new Date(Date.now() - config.events.outboxRetentionMs), limit)),
     },
   ];
 

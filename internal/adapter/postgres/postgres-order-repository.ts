@@ -10,6 +10,8 @@ import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import { toSafeInteger } from './pg-int8.ts';
+import { orderPlacedEvent, orderStatusEvent } from '../../domain/events/integration-event.ts';
+import type { PostgresEventOutbox } from './postgres-event-outbox.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 interface LineJson {
@@ -31,6 +33,8 @@ export type OrderStatusHook = (trx: Transaction<Database>, before: Order, after:
 
 export interface PostgresOrderRepositoryOptions {
   readonly onStatusChanged?: OrderStatusHook | undefined;
+  /** Integration events (order.placed and the changes of status) in the orders' own transactions. */
+  readonly outbox?: PostgresEventOutbox | undefined;
 }
 
 /**
@@ -47,10 +51,19 @@ export interface PostgresOrderRepositoryOptions {
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
   readonly #onStatusChanged: OrderStatusHook | undefined;
+  readonly #outbox: PostgresEventOutbox | undefined;
 
   constructor(db: Kysely<Database>, options: PostgresOrderRepositoryOptions = {}) {
     this.#db = db;
-    this.#onStatusChanged = options.onStatusChanged;
+    this.#outbox = options.outbox;
+    const { onStatusChanged, outbox } = options;
+    this.#onStatusChanged = outbox
+      ? async (trx, before, after) => {
+          const event = orderStatusEvent(before, after);
+          if (event) await outbox.append(trx, [event]);
+          await onStatusChanged?.(trx, before, after);
+        }
+      : onStatusChanged;
   }
 
   async create(ctx: Context, order: NewOrder): Promise<Order> {
@@ -70,7 +83,7 @@ export class PostgresOrderRepository implements OrderRepository {
           FROM placed, unnest(${lines.map((line) => line.product_id)}::uuid[], ${lines.map((line) => line.position)}::int2[],
             ${lines.map((line) => line.quantity)}::int4[], ${lines.map((line) => line.unit_price)}::int8[]) AS l(product_id, position, quantity, unit_price)
           RETURNING 1
-        ), ${activityCtes(event, 'placed')}
+        ), ${activityCtes(event, 'placed')}${this.#outbox ? sql`, ${this.#outbox.ctes([orderPlacedEvent(order)], 'placed')}` : sql``}
         SELECT placed.*, (SELECT count(*) FROM placed_lines)::int4 AS line_count, (SELECT id FROM ${sql.ref(ACTIVITY_RECORDED)}) AS activity_id
         FROM placed`.execute(this.#db, { signal: ctx.signal });
       const row = rows[0];
