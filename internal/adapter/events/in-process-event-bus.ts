@@ -66,7 +66,7 @@ export class InProcessEventBus implements EventPublisher, EventSubscriptions {
 
   async close(): Promise<void> {
     this.#closing.abort();
-    await Promise.all(this.#lanes.map((lane) => lane.running));
+    await Promise.all(this.#lanes.flatMap((lane) => (lane.running ? [lane.running] : [])));
   }
 
   #remember(id: string): void {

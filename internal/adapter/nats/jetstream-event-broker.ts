@@ -1,5 +1,5 @@
 import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { Delivery, EventConsumer, EventMessage, EventPublisher, EventSubscriptions } from '../../domain/events/event-publisher.ts';
 import type { ContextLogger } from '../../domain/shared/context.ts';
 import { redeliveryDelay, type DeliveryObserver, type DeliveryPolicy } from '../events/delivery-policy.ts';
@@ -160,7 +160,8 @@ export class JetStreamEventBroker implements EventPublisher, EventSubscriptions 
     const id = msg.headers?.get('Nats-Msg-Id');
     // Its own id, so a dead letter repeated by a crash is stored once too.
     await this.#js.publish(deadLetterSubject(this.#settings.subjectPrefix, consumer.name), msg.data, { headers: h, ...(id ? { msgID: `${id}:dl:${consumer.name}` } : {}) });
-    msg.term(describe(error).slice(0, 200));
+    // No reason text: servers before 2.10 ignore a +TERM that carries one. The reason is in the dead letter's headers.
+    msg.term();
     this.#settings.observer?.deadLettered?.(consumer.name);
   }
 }
