@@ -36,8 +36,6 @@ export interface EventsOptions {
   readonly metrics?: EventMetrics | undefined;
   /** Extra consumers (tests); the service's own are always subscribed. */
   readonly consumers?: readonly EventConsumer[] | undefined;
-  /** Put before every subject (tests isolate themselves on one NATS). */
-  readonly subjectPrefix?: string | undefined;
   readonly newId: () => string;
 }
 
@@ -101,7 +99,7 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
     try {
       const jetStream = new JetStreamEventBroker(nc, {
         stream: config.events.stream,
-        subjectPrefix: options.subjectPrefix ?? '',
+        subjectPrefix: config.events.subjectPrefix,
         maxAgeMs: config.events.streamMaxAgeMs,
         duplicateWindowMs: config.events.duplicateWindowMs,
         replicas: config.events.streamReplicas,

@@ -99,6 +99,7 @@ export interface AppConfig {
   events: {
     natsUrl: string;
     stream: string;
+    subjectPrefix: string;
     streamMaxAgeMs: number;
     streamReplicas: number;
     duplicateWindowMs: number;
@@ -596,6 +597,12 @@ export const configSchema: Schema<AppConfig> = {
       sensitive: true,
     },
     stream: { doc: 'The JetStream stream of the integration events (created or updated at start).', format: String, default: 'ORDERSVC_EVENTS', env: 'NATS_STREAM' },
+    subjectPrefix: {
+      doc: 'Put before every subject (`<prefix>ordersvc.order.paid`), so several environments can share one NATS; empty in production.',
+      format: String,
+      default: '',
+      env: 'NATS_SUBJECT_PREFIX',
+    },
     streamMaxAgeMs: { doc: 'How long the stream keeps events.', format: 'positive-int', default: 7 * 24 * 3_600_000, env: 'NATS_STREAM_MAX_AGE_MS' },
     streamReplicas: { doc: 'Replicas of the stream in a NATS cluster (1 on a single server).', format: 'positive-int', default: 1, env: 'NATS_STREAM_REPLICAS' },
     duplicateWindowMs: {
