@@ -1,7 +1,12 @@
 import { createLogger } from '../../internal/platform/logger/logger.ts';
-import { loadConfigOrExit } from '../shared/command-setup.ts';
+import { loadConfigOrExit, parseCommandLine } from '../shared/command-setup.ts';
 import { startService } from './service.ts';
 
+const USAGE = `usage: npm start
+  Starts the service: the embedded PostgreSQL when DATABASE_URL is empty, the migrations, the
+  sandbox payment gateway when PAYMENT_GATEWAY_URL is empty, then the API on $PORT (default 8080).
+  Every setting is an environment variable (\`npm run config\` prints them); Ctrl-C or SIGTERM stops it cleanly.`;
+parseCommandLine(USAGE, {});
 const { config } = loadConfigOrExit();
 const logger = createLogger({ level: config.log.level });
 

@@ -8,9 +8,9 @@ import { PostgresProductCatalog } from '../../internal/adapter/postgres/postgres
 import { PostgresStockReservations } from '../../internal/adapter/postgres/postgres-stock-reservations.ts';
 import { CancelOrder } from '../../internal/app/orders/cancel-order.use-case.ts';
 import { GetOrder } from '../../internal/app/orders/get-order.use-case.ts';
-import { IdempotentPlaceOrder } from '../../internal/app/orders/idempotent-place-order.ts';
 import { ListOrders } from '../../internal/app/orders/list-orders.use-case.ts';
 import { PlaceOrder } from '../../internal/app/orders/place-order.use-case.ts';
+import { OrderFollowUpJobs } from '../../internal/app/orders/order-follow-up-jobs.ts';
 import { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import { openPaymentGateway } from '../shared/payment-gateway.ts';
 import { CachedProductRepository } from '../../internal/adapter/cache/cached-product-repository.ts';
@@ -56,12 +56,12 @@ import { createFlags, type StartedFlags } from './flags.ts';
 import { createSchedules } from './schedules.ts';
 import { createJobs } from './jobs.ts';
 import { createEvents, type EventsComponent } from './events.ts';
-import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirmation.job.ts';
-import { orderRecoveryRequest } from '../../internal/app/jobs/order-recovery.job.ts';
+import { OrderRecoveryJobs } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
+import { openCursorSeal } from './cursor-seal.ts';
 import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
@@ -131,14 +131,10 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
-    const jobQueue = createJobs(config, logger, database, metrics?.jobEvents);
-    const orderRepository = new PostgresOrderRepository(database.db, {
-      outbox: events.outbox,
-      // The confirmation is enqueued in the transaction that makes the order paid: both or neither.
-      onStatusChanged: async (trx, _before, after) => {
-        if (after.status === 'paid') await jobQueue.enqueueInTransaction(trx, orderConfirmationRequest(after.id));
-      },
-    });
+    const cursors = await openCursorSeal(config, database);
+    const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
+    // An order's follow-ups (the confirmation of a paid one, its integration events) are written in the transaction of its change: both or neither.
+    const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
     const schedules = createSchedules({ config, logger, database, recovery, redis: redis !== undefined });
@@ -148,7 +144,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
     const rateLimitRedisError = oncePer(30_000, (error: Error) => logger.warn({ error: error.message }, 'rate limits counted per instance while Redis is unavailable'));
 
-    const streams = await startActivity(config, logger, database, users);
+    const streams = await startActivity(config, logger, database, users, cursors);
     activity = streams;
     const flags = await flagSettings.start();
     featureFlags = flags;
@@ -193,35 +189,40 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       users: {
         createUser: new CreateUser(users, uuidv7),
         getUser: new GetUser(users),
-        listUsers: new ListUsers(users),
+        listUsers: new ListUsers(users, cursors),
         updateUser: new UpdateUser(users, sessions),
         deleteUser: new DeleteUser(users, sessions),
       },
       products: {
         createProduct: new CreateProduct(products, uuidv7),
         getProduct: new GetProduct(products),
-        listProducts: new ListProducts(products),
+        listProducts: new ListProducts(products, cursors),
         updateProduct: new UpdateProduct(products),
       },
       orders: {
-        placeOrder: new IdempotentPlaceOrder(
-          tracing.useCase(new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, {
-            newId: uuidv7,
-            settleTimeoutMs: config.orders.settleTimeoutMs,
-            canaryPromotion: { thresholdMinor: config.release.promotionThresholdMinor, percentOffBasisPoints: config.release.promotionBasisPoints },
-          })),
-          orderRepository,
-          new PostgresIdempotencyStore(database.db),
-          {
-            ttlMs: config.orders.idempotencyTtlMs,
-            staleAfterMs: config.orders.recoverAfterMs,
-            onPending: (ctx, order) => jobQueue.queue.enqueue(ctx, orderRecoveryRequest(order.id, config.orders.recoverAfterMs)),
-            flags: flags.flags,
-            pausedRetryAfterMs: config.flags.pausedRetryAfterSeconds * 1000,
-          },
+        placeOrder: tracing.useCase(
+          new PlaceOrder(
+            {
+              orders: orderRepository,
+              catalog: new PostgresProductCatalog(database.db),
+              reservations,
+              gateway: payments.gateway,
+              idempotency: new PostgresIdempotencyStore(database.db),
+              recovery: new OrderRecoveryJobs(jobQueue.queue, config.orders.recoverAfterMs),
+              flags: flags.flags,
+            },
+            {
+              newId: uuidv7,
+              ttlMs: config.orders.idempotencyTtlMs,
+              staleAfterMs: config.orders.recoverAfterMs,
+              settleTimeoutMs: config.orders.settleTimeoutMs,
+              pausedRetryAfterMs: config.flags.pausedRetryAfterSeconds * 1000,
+              canaryPromotion: { thresholdMinor: config.release.promotionThresholdMinor, percentOffBasisPoints: config.release.promotionBasisPoints },
+            },
+          ),
         ),
         getOrder: new GetOrder(orderRepository),
-        listOrders: new ListOrders(orderRepository),
+        listOrders: new ListOrders(orderRepository, cursors),
         cancelOrder: new CancelOrder(orderRepository, reservations, payments.gateway, { settleTimeoutMs: config.orders.settleTimeoutMs }),
       },
       activity: streams.useCases,

@@ -249,6 +249,9 @@ export class HttpPaymentGateway implements PaymentGateway {
       const reason = error.status === 429 ? 'rate limited by the gateway' : `the gateway answered ${error.status}`;
       return new PaymentUnavailableError(reason, { cause: error, retryAfterMs: error.retryAfterMs });
     }
+    if (error instanceof GatewayTransportError && error.notSent) {
+      return new PaymentUnavailableError('the gateway refused the connection', { cause: error, notSent: true });
+    }
     if (error instanceof GatewayTransportError && (error.retryable || this.#closed)) {
       const reason = this.#closed ? 'the gateway client is shut down' : error.timedOut ? 'no answer in time' : 'connection failed';
       return new PaymentUnavailableError(reason, { cause: error });

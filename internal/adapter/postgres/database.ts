@@ -10,6 +10,7 @@ import type { InboxTable, OutboxTable, ProductSalesTable } from './outbox.table.
 import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
+import type { ServiceKeysTable } from './service-keys.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
 import type { StockReservationsTable } from './stock-reservations.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
@@ -32,6 +33,7 @@ export interface Database {
   outbox: OutboxTable;
   inbox: InboxTable;
   product_sales: ProductSalesTable;
+  service_keys: ServiceKeysTable;
 }
 
 export interface PoolSettings {

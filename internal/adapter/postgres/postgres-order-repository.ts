@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { orderPlaced, orderStatusChanged } from '../../domain/activity/activity-event.ts';
 import { isOrderStatus, type NewOrder, type Order, type OrderLine } from '../../domain/order/order.ts';
 import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
+import type { OrderFollowUps } from '../../domain/order/order-follow-ups.ts';
 import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
@@ -10,7 +11,7 @@ import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import { toSafeInteger } from './pg-int8.ts';
-import { orderPlacedEvent, orderStatusEvent } from '../../domain/events/integration-event.ts';
+import { orderPlacedEvent } from '../../domain/events/integration-event.ts';
 import type { PostgresEventOutbox } from './postgres-event-outbox.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -24,16 +25,20 @@ type OrderWithLines = OrderRow & { lines: LineJson[] };
 const USER_FOREIGN_KEY = 'orders_user_id_fkey';
 const IDEMPOTENCY_KEY_INDEX = 'orders_user_idempotency_key_idx';
 
-/**
- * Runs inside the transaction that changed an order's status, before it
- * commits: what it writes (a job, an outbox row) commits or rolls back with
- * the change. A throw rolls the change back.
- */
-export type OrderStatusHook = (trx: Transaction<Database>, before: Order, after: Order) => Promise<void>;
+type FollowUps = OrderFollowUps<Transaction<Database>>;
 
 export interface PostgresOrderRepositoryOptions {
-  readonly onStatusChanged?: OrderStatusHook | undefined;
-  /** Integration events (order.placed and the changes of status) in the orders' own transactions. */
+  /**
+   * Called inside the transaction that changes an order's status, before it
+   * commits: what it writes (a job, an outbox row) commits or rolls back with
+   * the change. A throw rolls the change back.
+   */
+  readonly followUps?: FollowUps | undefined;
+  /**
+   * Writes `order.placed` in the statement that creates the order (creation is
+   * one statement, not a transaction the follow-ups could join); the events of
+   * later changes come through `followUps`.
+   */
   readonly outbox?: PostgresEventOutbox | undefined;
 }
 
@@ -50,20 +55,13 @@ export interface PostgresOrderRepositoryOptions {
  */
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
-  readonly #onStatusChanged: OrderStatusHook | undefined;
+  readonly #followUps: FollowUps | undefined;
   readonly #outbox: PostgresEventOutbox | undefined;
 
   constructor(db: Kysely<Database>, options: PostgresOrderRepositoryOptions = {}) {
     this.#db = db;
+    this.#followUps = options.followUps;
     this.#outbox = options.outbox;
-    const { onStatusChanged, outbox } = options;
-    this.#onStatusChanged = outbox
-      ? async (trx, before, after) => {
-          const event = orderStatusEvent(before, after);
-          if (event) await outbox.append(trx, [event]);
-          await onStatusChanged?.(trx, before, after);
-        }
-      : onStatusChanged;
   }
 
   async create(ctx: Context, order: NewOrder): Promise<Order> {
@@ -139,7 +137,7 @@ export class PostgresOrderRepository implements OrderRepository {
         // Locked and read with its lines in one statement (the lock is on the orders row only).
         const locked = await selectOrders(trx).where('orders.id', '=', id).forNoKeyUpdate().executeTakeFirst({ signal: ctx.signal });
         if (!locked) throw new OrderNotFoundError(id);
-        return await apply(trx, locked, change, this.#onStatusChanged);
+        return await apply(trx, locked, change, this.#followUps);
       });
     } catch (error) {
       throw translatePgError(error);
@@ -159,7 +157,7 @@ export class PostgresOrderRepository implements OrderRepository {
       // No read and no lock first: the update waits for any holder of the row and saves only if the version is still known's.
       const updated = await this.#db.transaction().execute(async (trx) => {
         const saved = await save(trx, known, next);
-        return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, this.#onStatusChanged));
+        return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, this.#followUps));
       });
       return updated ?? (await this.update(ctx, known.id, change));
     } catch (error) {
@@ -187,7 +185,7 @@ export class PostgresOrderRepository implements OrderRepository {
           const row = await select.executeTakeFirst({ signal: ctx.signal });
           if (!row) return undefined;
           claimed = row.id;
-          return await apply(trx, row, resolve, this.#onStatusChanged);
+          return await apply(trx, row, resolve, this.#followUps);
         });
         if (!resolved) break;
         outcomes.push({ orderId: resolved.id, order: resolved });
@@ -202,18 +200,18 @@ export class PostgresOrderRepository implements OrderRepository {
   }
 }
 
-async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
+async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, followUps: FollowUps | undefined): Promise<Order> {
   const current = toDomain(locked);
   const next = await change(current);
   if (next === current) return current;
   const saved = await save(trx, current, next);
   if (!saved) throw new Error(`order ${current.id} moved on while it was locked`);
-  return afterSave(trx, current, { ...saved, lines: locked.lines }, onStatusChanged);
+  return afterSave(trx, current, { ...saved, lines: locked.lines }, followUps);
 }
 
-async function afterSave(trx: Transaction<Database>, current: Order, saved: OrderWithLines, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
+async function afterSave(trx: Transaction<Database>, current: Order, saved: OrderWithLines, followUps: FollowUps | undefined): Promise<Order> {
   const updated = toDomain(saved);
-  if (onStatusChanged && updated.status !== current.status) await onStatusChanged(trx, current, updated);
+  if (followUps && updated.status !== current.status) await followUps.orderChanged(trx, current, updated);
   return updated;
 }
 

@@ -13,6 +13,7 @@ export interface AppConfig {
     keepAliveTimeoutMs: number;
     trustProxy: string;
     corsOrigins: string;
+    cursorSigningKey: string;
   };
   auth: {
     sessionIdleTtlMs: number;
@@ -43,7 +44,7 @@ export interface AppConfig {
     purgeOutbox: ScheduleSettings;
     purgeBatchSize: number;
   };
-  activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number };
+  activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number; maxStreamsPerUser: number };
   jobs: {
     enabled: boolean;
     concurrency: number;
@@ -151,6 +152,11 @@ export const customFormats = {
       if (typeof value !== 'string' || !/^\d{1,9}(,\d{1,9})*$/.test(value.replace(/\s/g, ''))) throw new Error('must be whole milliseconds separated by commas');
     },
   },
+  'cursor-key': {
+    validate(value: unknown): void {
+      if (value !== '' && (typeof value !== 'string' || value.length < 32)) throw new Error('must be empty (a key kept in PostgreSQL) or at least 32 characters');
+    },
+  },
   'positive-int': {
     validate(value: unknown): void {
       if (!Number.isSafeInteger(value) || (value as number) < 1) throw new Error('must be a whole number of at least 1');
@@ -218,6 +224,13 @@ export const configSchema: Schema<AppConfig> = {
       format: String,
       default: '',
       env: 'CORS_ORIGINS',
+    },
+    cursorSigningKey: {
+      doc: 'Key (at least 32 characters) that signs pagination cursors, the same on every replica; empty uses a random key the first replica stores in PostgreSQL. Prefer CURSOR_SIGNING_KEY_FILE.',
+      format: 'cursor-key',
+      default: '',
+      env: 'CURSOR_SIGNING_KEY',
+      sensitive: true,
     },
   },
   auth: {
@@ -431,6 +444,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 1_000,
       env: 'ACTIVITY_MAX_SUBSCRIBERS',
+    },
+    maxStreamsPerUser: {
+      doc: 'Most activity streams one signed-in user may hold open on one instance; beyond it new streams get 429, so one account cannot take the slots of everyone else.',
+      format: 'positive-int',
+      default: 5,
+      env: 'ACTIVITY_MAX_STREAMS_PER_USER',
     },
   },
   jobs: {

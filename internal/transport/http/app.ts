@@ -8,6 +8,7 @@ import { accessLog } from './access-log.ts';
 import { activityRouter, type ActivityUseCases } from './activity/activity.routes.ts';
 import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
 import { authentication, type TokenAuthenticator } from './authentication.ts';
+import { docsRouter } from './docs/docs.routes.ts';
 import { errorHandler } from './error-handler.ts';
 import { flagsRouter, type FlagUseCases } from './flags/flags.routes.ts';
 import { releaseChannel, type ReleaseChannelSettings } from './flags/release-channel.ts';
@@ -24,6 +25,7 @@ import { cacheValidatorRouteMatchers } from './openapi-route-cache.ts';
 import { assertUnambiguousRoutes } from './route-table.ts';
 import { trustProxySetting } from './trust-proxy.ts';
 import { usersRouter, type UserUseCases } from './users/users.routes.ts';
+import { rejectInvalidUtf8 } from './utf8-body.ts';
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -76,6 +78,7 @@ const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
  *   5. rate limits, per caller once the caller is known;
  *   6. body parsing and contract validation, which also enforces the
  *      contract's security (public operations are those with `security: []`);
+ *      (`/openapi.yaml` and the `/docs` page come before it: they are not in the contract);
  *   7. the routes, then the one error handler.
  */
 export function buildApp(deps: AppDeps): Express {
@@ -104,10 +107,12 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }));
   app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }));
 
-  app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false }));
+  app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false, verify: rejectInvalidUtf8 }));
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(deps.apiSpecText);
   });
+  // The browser reference of that contract; outside it, so before its validation.
+  app.use(docsRouter());
   cacheValidatorRouteMatchers();
   app.use(
     OpenApiValidator.middleware({
