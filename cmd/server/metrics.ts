@@ -12,6 +12,7 @@ import type { Logger } from '../../internal/platform/logger/logger.ts';
 import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.ts';
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
+import type { EventMetrics } from '../../internal/platform/metrics/event-metrics.ts';
 import type { StreamCounts } from '../../internal/platform/metrics/stream-metrics.ts';
 import { METRICS_PATH, type HttpMetricsHooks } from '../../internal/transport/http/metrics/metrics.middleware.ts';
 
@@ -33,6 +34,8 @@ export interface WiredMetrics {
   readonly jobEvents: JobQueueEvents;
   /** For `buildApp`: request metrics, and `GET /metrics` unless they have a port of their own. */
   readonly http: HttpMetricsHooks;
+  /** The integration events' counters and the outbox lag. */
+  readonly events: EventMetrics;
   /** Registers what is read at scrape time (call once everything exists). */
   watch(sources: MetricSources): void;
   /** Starts the metrics' own listener when METRICS_PORT is set (undefined otherwise). */
@@ -70,6 +73,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       onBulkheadReject: () => resilience.bulkheadRejected('payment-gateway'),
       onRateLimited: ({ source }) => resilience.rateLimited('payment-gateway', source === 'gateway' ? 'remote' : 'local'),
     },
+    events: metrics.events,
     jobEvents: {
       onJobFinished: ({ queue, outcome, durationMs }) => metrics.jobs.jobFinished(queue, outcome, durationMs),
     },

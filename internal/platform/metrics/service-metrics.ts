@@ -1,3 +1,4 @@
+import { EventMetrics } from './event-metrics.ts';
 import { CacheMetrics } from './cache-metrics.ts';
 import { DatabaseMetrics } from './database-metrics.ts';
 import { HttpMetrics } from './http-metrics.ts';
@@ -21,6 +22,7 @@ export class ServiceMetrics {
   readonly caches: CacheMetrics;
   readonly schedules: ScheduleMetrics;
   readonly streams: StreamMetrics;
+  readonly events: EventMetrics;
 
   constructor(options: { readonly onSourceError?: SourceErrorHandler } = {}) {
     this.#registry = new MetricsRegistry(options);
@@ -31,6 +33,7 @@ export class ServiceMetrics {
     this.caches = new CacheMetrics(this.#registry);
     this.schedules = new ScheduleMetrics(this.#registry);
     this.streams = new StreamMetrics(this.#registry);
+    this.events = new EventMetrics(this.#registry);
   }
 
   /** The Prometheus text exposition of every series. */
