@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { v7 as uuidv7 } from 'uuid';
 import { CachedStockReservations } from '../../internal/adapter/cache/cached-stock-reservations.ts';
 import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
+import { PostgresOverdueOrders } from '../../internal/adapter/postgres/postgres-overdue-orders.ts';
 import { PostgresOrderRepository } from '../../internal/adapter/postgres/postgres-order-repository.ts';
 import { PostgresProductCatalog } from '../../internal/adapter/postgres/postgres-product-catalog.ts';
 import { PostgresStockReservations } from '../../internal/adapter/postgres/postgres-stock-reservations.ts';
@@ -163,6 +164,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : []), ...(events.probe ? [events.probe] : [])],
       config.database.readyTimeoutMs,
       () => shutdown.inProgress,
+      metrics?.readinessChecked,
     );
     const app = buildApp(tracing.useCases({
       logger,
@@ -235,7 +237,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
     }));
-    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats });
+    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: hasher, overdueOrders: new PostgresOverdueOrders(database.db) });
     metricsListener = await metrics?.listen();
 
     diagnostics = await startDiagnostics(config, logger, {
