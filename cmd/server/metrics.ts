@@ -13,6 +13,7 @@ import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
 import type { EventMetrics } from '../../internal/platform/metrics/event-metrics.ts';
+import type { ConfigReloadCounts } from '../../internal/platform/metrics/config-metrics.ts';
 import type { StreamCounts } from '../../internal/platform/metrics/stream-metrics.ts';
 import type { BulkheadLoad } from '../../internal/platform/metrics/resilience-metrics.ts';
 import type { OverdueOrders } from '../../internal/domain/order/overdue-orders.ts';
@@ -28,6 +29,7 @@ export interface MetricSources {
   readonly streams: () => StreamCounts;
   readonly passwordHasher: { readonly load: BulkheadLoad };
   readonly overdueOrders: OverdueOrders;
+  readonly config?: () => ConfigReloadCounts;
 }
 
 /** The service's metrics, wired to the adapters' hooks; undefined when METRICS_ENABLED=false. */
@@ -108,6 +110,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       });
       metrics.schedules.watch(sources.schedules);
       metrics.streams.watch(sources.streams);
+      if (sources.config) metrics.config.watch(sources.config);
     },
     async listen() {
       if (!ownPort) return undefined;

@@ -119,6 +119,7 @@ export interface AppConfig {
   diagnostics: { enabled: boolean; host: string; port: number; token: string };
   flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
   release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
+  configFile: { path: string; watch: boolean; pollIntervalMs: number };
 }
 
 /** One scheduled task's settings. */
@@ -557,6 +558,26 @@ export const configSchema: Schema<AppConfig> = {
       format: 'nat',
       default: 0,
       env: 'SHUTDOWN_DRAIN_DELAY_MS',
+    },
+  },
+  configFile: {
+    path: {
+      doc: 'A file of settings (NAME=value lines, the names of this table) read over the environment at start and again on SIGHUP or when it changes; settings safe to change live apply at once, the others are reported as needing a restart. Empty: none.',
+      format: String,
+      default: '',
+      env: 'CONFIG_FILE',
+    },
+    watch: {
+      doc: 'Reload when CONFIG_FILE changes (its folder is watched, so a Kubernetes ConfigMap swap is seen); SIGHUP reloads either way.',
+      format: Boolean,
+      default: true,
+      env: 'CONFIG_FILE_WATCH',
+    },
+    pollIntervalMs: {
+      doc: 'While watching CONFIG_FILE, also compare its content this often, for filesystems whose change events get lost; 0 turns the net off.',
+      format: 'nat',
+      default: 10_000,
+      env: 'CONFIG_FILE_POLL_MS',
     },
   },
   log: {

@@ -5,6 +5,7 @@ import { HttpMetrics } from './http-metrics.ts';
 import { JobMetrics } from './job-metrics.ts';
 import { OrderMetrics } from './order-metrics.ts';
 import { ReadinessMetrics } from './readiness-metrics.ts';
+import { ConfigMetrics } from './config-metrics.ts';
 import { MetricsRegistry, type MetricsPage, type SourceErrorHandler } from './metrics-registry.ts';
 import { ResilienceMetrics } from './resilience-metrics.ts';
 import { ScheduleMetrics } from './schedule-metrics.ts';
@@ -27,6 +28,7 @@ export class ServiceMetrics {
   readonly events: EventMetrics;
   readonly orders: OrderMetrics;
   readonly readiness: ReadinessMetrics;
+  readonly config: ConfigMetrics;
 
   constructor(options: { readonly onSourceError?: SourceErrorHandler } = {}) {
     this.#registry = new MetricsRegistry(options);
@@ -40,6 +42,7 @@ export class ServiceMetrics {
     this.events = new EventMetrics(this.#registry);
     this.orders = new OrderMetrics(this.#registry);
     this.readiness = new ReadinessMetrics(this.#registry);
+    this.config = new ConfigMetrics(this.#registry);
   }
 
   /** The Prometheus text exposition of every series. */

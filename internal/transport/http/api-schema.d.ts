@@ -1376,12 +1376,12 @@ export interface components {
         "Retry-After": number;
         /**
          * @description The quota left in the current window (IETF RateLimit header fields, draft 8): `r` requests remain, the window resets in `t` seconds. Sent on every `/v1` response.
-         * @example "api";r=97;t=41
+         * @example "api"; r=97; t=41
          */
         RateLimit: string;
         /**
-         * @description The policy that applied (IETF RateLimit header fields, draft 8): `q` requests per window of `w` seconds. Sent on every `/v1` response.
-         * @example "api";q=100;w=60
+         * @description The policy that applied (IETF RateLimit header fields, draft 8): `q` requests per window of `w` seconds; `pk` is a hash of the key counted (the caller or the address). Sent on every `/v1` response.
+         * @example "api"; q=100; w=60; pk=:NTA4Y2MwZmUyNjE4:
          */
         "RateLimit-Policy": string;
         /** @description The trace id of the request (the caller's `X-Request-Id` or a generated one). */

@@ -34,12 +34,14 @@ export interface AppDeps {
     readonly bodyLimitBytes: number;
     readonly requestBudgetMs: number;
     readonly trustProxy: string;
-    readonly corsOrigins: string;
+    /** Comma-separated; a function is asked per request (the list may change while running). */
+    readonly corsOrigins: string | (() => string);
   };
   readonly rateLimit: {
     readonly windowMs: number;
-    readonly authPerWindow: number;
-    readonly apiPerWindow: number;
+    /** Numbers, or functions asked per request (the limits may change while running). */
+    readonly authPerWindow: number | (() => number);
+    readonly apiPerWindow: number | (() => number);
     /** Shared counters (Redis) so limits hold across replicas; in-process without. */
     readonly stores?: { readonly api: Store; readonly auth: Store } | undefined;
   };
@@ -96,7 +98,8 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(securityHeaders(splitList(deps.http.corsOrigins)));
+  const { corsOrigins } = deps.http;
+  app.use(securityHeaders(typeof corsOrigins === 'string' ? () => splitList(corsOrigins) : () => splitList(corsOrigins())));
   // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
   app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
   app.use(authentication(deps.authenticate));
