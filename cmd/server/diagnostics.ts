@@ -8,6 +8,7 @@ import type { ListSchedules } from '../../internal/app/scheduling/list-schedules
 import type { Context } from '../../internal/domain/shared/context.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import { startHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
+import { StartupRefusal } from '../../internal/platform/lifecycle/startup-refusal.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { bindProblem } from '../../internal/transport/diagnostics/access.ts';
 import { CpuProfiler } from '../../internal/transport/diagnostics/cpu-profiler.ts';
@@ -88,7 +89,7 @@ export async function startDiagnostics(config: AppConfig, logger: Logger, wiring
     server = await startHttpServer(app, { ...config.http, host: config.diagnostics.host, port: config.diagnostics.port });
   } catch (error) {
     monitor.stop();
-    throw new Error(`the diagnostics listener cannot listen on ${config.diagnostics.host}:${config.diagnostics.port} (DIAGNOSTICS_PORT; DIAGNOSTICS_ENABLED=false turns it off)`, { cause: error });
+    throw new StartupRefusal(`the diagnostics listener cannot listen on ${config.diagnostics.host}:${config.diagnostics.port}: set DIAGNOSTICS_PORT to a free port, or DIAGNOSTICS_ENABLED=false`, { cause: error });
   }
   log.info({ host: config.diagnostics.host, port: server.port, tokenRequired: config.diagnostics.token !== '' }, 'diagnostics listening');
   let stopped: Promise<void> | undefined;

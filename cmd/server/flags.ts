@@ -128,7 +128,8 @@ export function withConfiguredDefaults(definitions: readonly FlagDefinition[], j
   return definitions.map((definition) => ({ ...definition, default: overrides.get(definition.key) ?? definition.default }));
 }
 
-function releaseSettings(config: AppConfig): { header: string; choosable: ReleaseChannel[]; chooserRoles: Role[] } {
+/** The release-channel settings, checked: a bad one stops the boot (and `npm run config`). */
+export function releaseSettings(config: AppConfig): { header: string; choosable: ReleaseChannel[]; chooserRoles: Role[] } {
   const header = config.release.header.trim();
   if (!/^[A-Za-z0-9-]+$/.test(header)) throw new Error(`RELEASE_CHANNEL_HEADER: "${header}" is not a header name`);
   const choosable = splitList(config.release.choosableChannels).map((value) => {

@@ -13,6 +13,7 @@ import { errorHandler } from './error-handler.ts';
 import { flagsRouter, type FlagUseCases } from './flags/flags.routes.ts';
 import { releaseChannel, type ReleaseChannelSettings } from './flags/release-channel.ts';
 import { healthRouter } from './health/health.routes.ts';
+import { headRequests } from './head-requests.ts';
 import { jobsRouter, type JobUseCases } from './jobs/jobs.routes.ts';
 import { METRICS_PATH, metricsEndpoint, metricsNotHere, requestMetrics, type HttpMetricsHooks } from './metrics/metrics.middleware.ts';
 import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
@@ -117,6 +118,7 @@ export function buildApp(deps: AppDeps): Express {
   // The browser reference of that contract; outside it, so before its validation.
   app.use(docsRouter());
   cacheValidatorRouteMatchers();
+  app.use(headRequests.asGet);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
@@ -132,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
       fileUploader: false,
     }),
   );
+  app.use(headRequests.restore, headRequests.restoreOnError);
 
   // Each router under its path prefix: a request only tries the routes of the router its path names.
   app.use(healthRouter(deps.checkReadiness));
