@@ -26,9 +26,14 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** Per-field details of an `invalid` error. */
+/**
+ * Per-field details of an `invalid` error. `field` names the field in domain
+ * terms: dotted, with indices in brackets (`lines[0].product_id`, `email`,
+ * `price.amount`, `idempotency_key`); each transport says where its request
+ * carried it (over HTTP: `/body/lines/0/product_id`, `/header/idempotency-key`).
+ */
 export interface FieldIssue {
-  readonly pointer: string;
+  readonly field: string;
   readonly message: string;
 }
 
