@@ -57,7 +57,7 @@ describe('PlaceOrder under an idempotency key', () => {
 
     const outcome = await place(mugs());
 
-    expect(outcome).toMatchObject({ kind: 'refused', error: { code: 'REQUEST_IN_PROGRESS', kind: 'conflict', details: { retryAfterSeconds: 2 } } });
+    expect(outcome).toMatchObject({ kind: 'refused', error: { code: 'REQUEST_IN_PROGRESS', kind: 'conflict', retryAfterMs: 1_500 } });
     expect((await running).kind).toBe('placed');
   });
 

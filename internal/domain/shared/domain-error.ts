@@ -19,10 +19,13 @@ export type ErrorKind =
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   abstract readonly kind: ErrorKind;
+  /** When trying again may work, if the error knows (a request in progress, a gateway's Retry-After, a kill switch); each transport says it its way. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: ErrorOptions & { readonly retryAfterMs?: number | undefined }) {
     super(message, options);
     this.name = new.target.name;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -51,8 +51,11 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
 function fromDomainError(error: DomainError, method: string): ProblemInit {
   const { status, title } = STATUS_BY_KIND[error.kind];
   const errors = error instanceof ValidationError ? error.issues.map((issue) => ({ pointer: fieldPointer(issue.field, method), message: issue.message })) : undefined;
-  const details = detailsOf(error);
-  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...(details ? { extensions: details } : {}), headers: headersFor(error) };
+  const retryAfterSeconds = retryAfterOf(error);
+  // The hint is told in the body too, for clients that do not read headers.
+  const details = { ...detailsOf(error), ...(retryAfterSeconds === undefined ? {} : { retry_after_seconds: retryAfterSeconds }) };
+  const extensions = Object.keys(details).length > 0 ? { extensions: details } : {};
+  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...extensions, headers: headersFor(error) };
 }
 
 interface HttpLikeError {
@@ -133,12 +136,9 @@ function headersFor(error: DomainError): Record<string, string> {
   return {};
 }
 
-// Errors that say when to come back: a gateway's Retry-After, a request in progress.
+// Errors that say when to come back (a gateway's Retry-After, a request in progress), in whole seconds.
 function retryAfterOf(error: DomainError): number | undefined {
-  const { retryAfterMs, details } = error as DomainError & { retryAfterMs?: unknown; details?: { retryAfterSeconds?: unknown } };
-  if (typeof retryAfterMs === 'number') return Math.max(1, Math.ceil(retryAfterMs / 1000));
-  if (typeof details?.retryAfterSeconds === 'number') return details.retryAfterSeconds;
-  return undefined;
+  return error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
 }
 
 /** A domain error's `details`, as snake_case problem extension members. */
