@@ -80,7 +80,7 @@ export interface HttpPaymentGatewayOptions {
         readonly intervalMs?: number | undefined;
         /** Least spacing between two requests. Default 0 (bursts up to the interval's quota). */
         readonly minTimeMs?: number | undefined;
-        /** Shares the limit with every replica using the same `id` (Bottleneck over ioredis). Default: local. */
+        /** Shares the limit with every replica using the same `id` (leases from Redis, see RateLimiter). Default: local. */
         readonly redis?: Redis | undefined;
         /** Default `ordersvc:payment-gateway`. */
         readonly id?: string | undefined;

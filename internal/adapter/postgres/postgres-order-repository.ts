@@ -11,6 +11,8 @@ import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import { toSafeInteger } from './pg-int8.ts';
+import { orderPlacedEvent } from '../../domain/events/integration-event.ts';
+import type { PostgresEventOutbox } from './postgres-event-outbox.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 interface LineJson {
@@ -32,6 +34,12 @@ export interface PostgresOrderRepositoryOptions {
    * the change. A throw rolls the change back.
    */
   readonly followUps?: FollowUps | undefined;
+  /**
+   * Writes `order.placed` in the statement that creates the order (creation is
+   * one statement, not a transaction the follow-ups could join); the events of
+   * later changes come through `followUps`.
+   */
+  readonly outbox?: PostgresEventOutbox | undefined;
 }
 
 /**
@@ -48,10 +56,12 @@ export interface PostgresOrderRepositoryOptions {
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
   readonly #followUps: FollowUps | undefined;
+  readonly #outbox: PostgresEventOutbox | undefined;
 
   constructor(db: Kysely<Database>, options: PostgresOrderRepositoryOptions = {}) {
     this.#db = db;
     this.#followUps = options.followUps;
+    this.#outbox = options.outbox;
   }
 
   async create(ctx: Context, order: NewOrder): Promise<Order> {
@@ -71,7 +81,7 @@ export class PostgresOrderRepository implements OrderRepository {
           FROM placed, unnest(${lines.map((line) => line.product_id)}::uuid[], ${lines.map((line) => line.position)}::int2[],
             ${lines.map((line) => line.quantity)}::int4[], ${lines.map((line) => line.unit_price)}::int8[]) AS l(product_id, position, quantity, unit_price)
           RETURNING 1
-        ), ${activityCtes(event, 'placed')}
+        ), ${activityCtes(event, 'placed')}${this.#outbox ? sql`, ${this.#outbox.ctes([orderPlacedEvent(order)], 'placed')}` : sql``}
         SELECT placed.*, (SELECT count(*) FROM placed_lines)::int4 AS line_count, (SELECT id FROM ${sql.ref(ACTIVITY_RECORDED)}) AS activity_id
         FROM placed`.execute(this.#db, { signal: ctx.signal });
       const row = rows[0];
