@@ -70,11 +70,11 @@ describe('Login under the per-account throttle', () => {
       const result = await attempt('wrong');
       if (result instanceof SignInThrottledError) {
         expect(result.retryAfterMs).toBeLessThanOrEqual(POLICY.maxDelayMs);
-        clock += result.retryAfterMs;
+        clock += result.retryAfterMs ?? 0;
       }
     }
     const last = await attempt(PASSWORD);
-    clock += last instanceof SignInThrottledError ? last.retryAfterMs : 0;
+    clock += last instanceof SignInThrottledError ? (last.retryAfterMs ?? 0) : 0;
 
     const owner = await attempt(PASSWORD);
 
