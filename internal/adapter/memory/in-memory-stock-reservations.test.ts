@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { testContext } from '../../../test/support/test-context.ts';
-import { describeStockReservationsContract } from '../../domain/order/stock-reservations.contract.ts';
+import { describeStockReservationsContract } from '../../../test/contracts/stock-reservations.contract.ts';
 import { newProduct } from '../../domain/product/product.ts';
 import { InMemoryProductRepository } from './in-memory-product-repository.ts';
 import { InMemoryStockReservations } from './in-memory-stock-reservations.ts';

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import type { IdempotencyRef, IdempotencyStore } from './idempotency-store.ts';
+import type { IdempotencyRef, IdempotencyStore } from '../../internal/domain/idempotency/idempotency-store.ts';
 
 export interface IdempotencyStoreFixture {
   readonly store: IdempotencyStore;
@@ -11,10 +11,6 @@ export interface IdempotencyStoreFixture {
   readonly cleanup: () => void | Promise<void>;
 }
 
-function contractContext(): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 const fingerprint = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,7 +21,7 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export function describeIdempotencyStoreContract(name: string, setup: () => IdempotencyStoreFixture | Promise<IdempotencyStoreFixture>): void {
   describe(`IdempotencyStore contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let fixture: IdempotencyStoreFixture;
     let store: IdempotencyStore;
     let ref: IdempotencyRef;

@@ -1,8 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import { InsufficientStockError, ReservationClosedError, UnknownProductError } from './order.errors.ts';
-import type { StockReservations } from './stock-reservations.ts';
+import { InsufficientStockError, ReservationClosedError, UnknownProductError } from '../../internal/domain/order/order.errors.ts';
+import type { StockReservations } from '../../internal/domain/order/stock-reservations.ts';
 
 export interface StockReservationsFixture {
   readonly reservations: StockReservations;
@@ -16,10 +16,6 @@ export interface StockReservationsFixture {
 }
 
 // Built here rather than imported from test/: production folders may not import test code.
-function contractContext(): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 /**
  * The behaviour every `StockReservations` adapter must show. `setup` runs
@@ -27,7 +23,7 @@ function contractContext(): Context {
  */
 export function describeStockReservationsContract(name: string, setup: () => StockReservationsFixture | Promise<StockReservationsFixture>): void {
   describe(`StockReservations contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let fixture: StockReservationsFixture;
     let reservations: StockReservations;
 

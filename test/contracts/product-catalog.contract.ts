@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import type { ProductCatalog } from './product-catalog.ts';
+import type { ProductCatalog } from '../../internal/domain/order/product-catalog.ts';
 
 export interface ProductCatalogFixture {
   readonly catalog: ProductCatalog;
@@ -10,15 +10,11 @@ export interface ProductCatalogFixture {
   readonly cleanup: () => void | Promise<void>;
 }
 
-function contractContext(): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 /** The behaviour every `ProductCatalog` adapter must show. */
 export function describeProductCatalogContract(name: string, setup: () => ProductCatalogFixture | Promise<ProductCatalogFixture>): void {
   describe(`ProductCatalog contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let fixture: ProductCatalogFixture;
 
     beforeEach(async () => {

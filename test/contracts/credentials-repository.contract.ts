@@ -1,11 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import { ANY_VERSION } from '../shared/version.ts';
-import { changeUser, newUser } from '../user/user.ts';
-import { EmailTakenError, UserNotFoundError } from '../user/user.errors.ts';
-import type { UserRepository } from '../user/user-repository.ts';
-import type { CredentialsRepository } from './credentials-repository.ts';
+import { ANY_VERSION } from '../../internal/domain/shared/version.ts';
+import { changeUser, newUser } from '../../internal/domain/user/user.ts';
+import { EmailTakenError, UserNotFoundError } from '../../internal/domain/user/user.errors.ts';
+import type { UserRepository } from '../../internal/domain/user/user-repository.ts';
+import type { CredentialsRepository } from '../../internal/domain/identity/credentials-repository.ts';
 
 export interface CredentialsRepositoryFixture {
   readonly credentials: CredentialsRepository;
@@ -14,10 +14,6 @@ export interface CredentialsRepositoryFixture {
   readonly cleanup: () => void | Promise<void>;
 }
 
-function contractContext(signal = new AbortController().signal): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 /** The behaviour every `CredentialsRepository` adapter must show; `setup` hands out empty storage. */
 export function describeCredentialsRepositoryContract(
@@ -25,7 +21,7 @@ export function describeCredentialsRepositoryContract(
   setup: () => CredentialsRepositoryFixture | Promise<CredentialsRepositoryFixture>,
 ): void {
   describe(`CredentialsRepository contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let credentials: CredentialsRepository;
     let users: UserRepository;
     let cleanup: CredentialsRepositoryFixture['cleanup'];
@@ -99,7 +95,7 @@ export function describeCredentialsRepositoryContract(
       const reason = new Error('the caller went away');
       controller.abort(reason);
 
-      await expect(credentials.createWithPassword(contractContext(controller.signal), ada(), 'hash')).rejects.toBe(reason);
+      await expect(credentials.createWithPassword(testContext(controller.signal), ada(), 'hash')).rejects.toBe(reason);
       expect(await users.list(ctx, { limit: 10 })).toEqual([]);
     });
   });

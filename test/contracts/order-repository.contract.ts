@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import { markCancelled, markPaid, markPaymentFailed, type NewOrder, type Order } from './order.ts';
-import { OrderKeyTakenError, OrderNotFoundError, OrderStateConflictError } from './order.errors.ts';
-import type { OrderRepository } from './order-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { markCancelled, markPaid, markPaymentFailed, type NewOrder, type Order } from '../../internal/domain/order/order.ts';
+import { OrderKeyTakenError, OrderNotFoundError, OrderStateConflictError } from '../../internal/domain/order/order.errors.ts';
+import type { OrderRepository } from '../../internal/domain/order/order-repository.ts';
 
 export interface OrderRepositoryFixture {
   readonly repo: OrderRepository;
@@ -17,10 +18,6 @@ export interface OrderRepositoryFixture {
 }
 
 // Built here rather than imported from test/: production folders may not import test code.
-function contractContext(): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 /**
  * The behaviour every `OrderRepository` adapter must show. `setup` runs
@@ -28,7 +25,7 @@ function contractContext(): Context {
  */
 export function describeOrderRepositoryContract(name: string, setup: () => OrderRepositoryFixture | Promise<OrderRepositoryFixture>): void {
   describe(`OrderRepository contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let fixture: OrderRepositoryFixture;
     let repo: OrderRepository;
 

@@ -1,11 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import { ANY_VERSION, StaleVersionError, type ExpectedVersion } from '../shared/version.ts';
-import { MONEY_MAX_AMOUNT_MINOR } from './money.ts';
-import { changeProduct, newProduct, type Product, type ProductInput } from './product.ts';
-import { ProductNotFoundError, SkuTakenError } from './product.errors.ts';
-import type { ProductRepository } from './product-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { ANY_VERSION, StaleVersionError, type ExpectedVersion } from '../../internal/domain/shared/version.ts';
+import { MONEY_MAX_AMOUNT_MINOR } from '../../internal/domain/product/money.ts';
+import { changeProduct, newProduct, type Product, type ProductInput } from '../../internal/domain/product/product.ts';
+import { ProductNotFoundError, SkuTakenError } from '../../internal/domain/product/product.errors.ts';
+import type { ProductRepository } from '../../internal/domain/product/product-repository.ts';
 
 export interface ProductRepositoryFixture {
   readonly repo: ProductRepository;
@@ -14,10 +15,6 @@ export interface ProductRepositoryFixture {
 }
 
 // Built here rather than imported from test/: production folders may not import test code.
-function contractContext(): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 /**
  * The behaviour every `ProductRepository` adapter must show. `setup` runs
@@ -28,7 +25,7 @@ export function describeProductRepositoryContract(
   setup: () => ProductRepositoryFixture | Promise<ProductRepositoryFixture>,
 ): void {
   describe(`ProductRepository contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let repo: ProductRepository;
     let cleanup: ProductRepositoryFixture['cleanup'];
 

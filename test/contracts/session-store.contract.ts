@@ -1,9 +1,10 @@
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import type { Role } from '../user/user.ts';
-import { sessionLifetime, startSession, type Session, type SessionLifetime } from './session.ts';
-import type { SessionStore } from './session-store.ts';
-import { issueSessionToken } from './session-token.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import type { Role } from '../../internal/domain/user/user.ts';
+import { sessionLifetime, startSession, type Session, type SessionLifetime } from '../../internal/domain/identity/session.ts';
+import type { SessionStore } from '../../internal/domain/identity/session-store.ts';
+import { issueSessionToken } from '../../internal/domain/identity/session-token.ts';
 
 export interface SessionStoreFixture {
   readonly store: SessionStore;
@@ -17,10 +18,6 @@ export interface SessionStoreFixture {
 export const CONTRACT_IDLE_TTL_MS = 1_000;
 
 // Built here rather than imported from test/: production folders may not import test code.
-function contractContext(signal = new AbortController().signal): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 // Waits for a moment in time, not a guessed duration: expiry is about the clock.
 function sleepUntil(moment: Date | number): Promise<void> {
@@ -37,7 +34,7 @@ export function describeSessionStoreContract(
   setup: (options: { idleTtlMs: number }) => SessionStoreFixture | Promise<SessionStoreFixture>,
 ): void {
   describe(`SessionStore contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     const lifetime = sessionLifetime(CONTRACT_IDLE_TTL_MS, 20 * CONTRACT_IDLE_TTL_MS);
     let store: SessionStore;
     let newUserId: () => Promise<string>;
@@ -190,7 +187,7 @@ export function describeSessionStoreContract(
         const reason = new Error('the caller went away');
         controller.abort(reason);
 
-        const calling = call(store, contractContext(controller.signal), session);
+        const calling = call(store, testContext(controller.signal), session);
 
         await expect(calling).rejects.toBe(reason);
         expect(await store.find(ctx, session.id)).toMatchObject({ id: session.id });

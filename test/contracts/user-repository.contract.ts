@@ -1,10 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
+import { testContext } from '../support/test-context.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Context } from '../shared/context.ts';
-import { ANY_VERSION, StaleVersionError, type ExpectedVersion } from '../shared/version.ts';
-import { changeUser, newUser, type User } from './user.ts';
-import { EmailTakenError, UserNotFoundError } from './user.errors.ts';
-import type { UserRepository } from './user-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { ANY_VERSION, StaleVersionError, type ExpectedVersion } from '../../internal/domain/shared/version.ts';
+import { changeUser, newUser, type User } from '../../internal/domain/user/user.ts';
+import { EmailTakenError, UserNotFoundError } from '../../internal/domain/user/user.errors.ts';
+import type { UserRepository } from '../../internal/domain/user/user-repository.ts';
 
 export interface UserRepositoryFixture {
   readonly repo: UserRepository;
@@ -13,10 +14,6 @@ export interface UserRepositoryFixture {
 }
 
 // Built here rather than imported from test/: production folders may not import test code.
-function contractContext(): Context {
-  const quiet = () => undefined;
-  return { traceId: 't', signal: new AbortController().signal, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
-}
 
 /**
  * The behaviour every `UserRepository` adapter must show. `setup` runs before
@@ -24,7 +21,7 @@ function contractContext(): Context {
  */
 export function describeUserRepositoryContract(name: string, setup: () => UserRepositoryFixture | Promise<UserRepositoryFixture>): void {
   describe(`UserRepository contract: ${name}`, () => {
-    const ctx = contractContext();
+    const ctx = testContext();
     let repo: UserRepository;
     let cleanup: UserRepositoryFixture['cleanup'];
 
