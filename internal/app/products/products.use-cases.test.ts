@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testContext } from '../../../test/support/test-context.ts';
-import { InMemoryProductRepository } from '../../adapter/memory/in-memory-product-repository.ts';
+import { InMemoryProductRepository } from '../../../test/doubles/in-memory-product-repository.ts';
 import { AuthenticationRequiredError, ForbiddenError } from '../../domain/identity/identity.errors.ts';
 import type { Role } from '../../domain/user/user.ts';
 import { MONEY_MAX_AMOUNT_MINOR } from '../../domain/product/money.ts';

@@ -1,8 +1,8 @@
-import { sameSku, type NewProduct, type Product } from '../../domain/product/product.ts';
-import { ProductNotFoundError, SkuTakenError } from '../../domain/product/product.errors.ts';
-import type { ProductListQuery, ProductRepository } from '../../domain/product/product-repository.ts';
-import type { Context } from '../../domain/shared/context.ts';
-import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
+import { sameSku, type NewProduct, type Product } from '../../internal/domain/product/product.ts';
+import { ProductNotFoundError, SkuTakenError } from '../../internal/domain/product/product.errors.ts';
+import type { ProductListQuery, ProductRepository } from '../../internal/domain/product/product-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../internal/domain/shared/version.ts';
 
 /** Keeps products in a map and behaves like the PostgreSQL adapter; for use-case tests. */
 export class InMemoryProductRepository implements ProductRepository {

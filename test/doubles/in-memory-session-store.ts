@@ -1,6 +1,6 @@
-import type { Context } from '../../domain/shared/context.ts';
-import { nextExpiry, type NewSession, type Session } from '../../domain/identity/session.ts';
-import type { SessionStore } from '../../domain/identity/session-store.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { nextExpiry, type NewSession, type Session } from '../../internal/domain/identity/session.ts';
+import type { SessionStore } from '../../internal/domain/identity/session-store.ts';
 
 /**
  * Keeps sessions in a map; for use-case tests and single-process tools. Not

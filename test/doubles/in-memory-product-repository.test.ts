@@ -1,4 +1,4 @@
-import { describeProductRepositoryContract } from '../../../test/contracts/product-repository.contract.ts';
+import { describeProductRepositoryContract } from '../contracts/product-repository.contract.ts';
 import { InMemoryProductRepository } from './in-memory-product-repository.ts';
 
 describeProductRepositoryContract('in memory', () => ({

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { testContext } from '../../../test/support/test-context.ts';
-import { describeProductCatalogContract } from '../../../test/contracts/product-catalog.contract.ts';
-import { newProduct } from '../../domain/product/product.ts';
+import { testContext } from '../support/test-context.ts';
+import { describeProductCatalogContract } from '../contracts/product-catalog.contract.ts';
+import { newProduct } from '../../internal/domain/product/product.ts';
 import { InMemoryProductCatalog } from './in-memory-product-catalog.ts';
 import { InMemoryProductRepository } from './in-memory-product-repository.ts';
 

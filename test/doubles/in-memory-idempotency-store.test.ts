@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { describeIdempotencyStoreContract } from '../../../test/contracts/idempotency-store.contract.ts';
+import { describeIdempotencyStoreContract } from '../contracts/idempotency-store.contract.ts';
 import { InMemoryIdempotencyStore } from './in-memory-idempotency-store.ts';
 
 describeIdempotencyStoreContract('in memory', () => ({

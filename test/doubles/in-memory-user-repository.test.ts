@@ -1,4 +1,4 @@
-import { describeUserRepositoryContract } from '../../../test/contracts/user-repository.contract.ts';
+import { describeUserRepositoryContract } from '../contracts/user-repository.contract.ts';
 import { InMemoryUserRepository } from './in-memory-user-repository.ts';
 
 describeUserRepositoryContract('in memory', () => ({

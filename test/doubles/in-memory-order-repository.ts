@@ -1,7 +1,7 @@
-import type { NewOrder, Order, OrderLine, OrderStatus } from '../../domain/order/order.ts';
-import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
-import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
-import type { Context } from '../../domain/shared/context.ts';
+import type { NewOrder, Order, OrderLine, OrderStatus } from '../../internal/domain/order/order.ts';
+import { OrderKeyTakenError, OrderNotFoundError } from '../../internal/domain/order/order.errors.ts';
+import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../internal/domain/order/order-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
 // Orders that failed with everything undone let go of their idempotency key.

@@ -1,10 +1,10 @@
-import type { OrderLineInput } from '../../domain/order/order.ts';
-import { InsufficientStockError, ReservationClosedError, UnknownProductError } from '../../domain/order/order.errors.ts';
-import type { ReservationState, StockReservations } from '../../domain/order/stock-reservations.ts';
-import type { Product } from '../../domain/product/product.ts';
-import type { ProductRepository } from '../../domain/product/product-repository.ts';
-import type { Context } from '../../domain/shared/context.ts';
-import { ANY_VERSION } from '../../domain/shared/version.ts';
+import type { OrderLineInput } from '../../internal/domain/order/order.ts';
+import { InsufficientStockError, ReservationClosedError, UnknownProductError } from '../../internal/domain/order/order.errors.ts';
+import type { ReservationState, StockReservations } from '../../internal/domain/order/stock-reservations.ts';
+import type { Product } from '../../internal/domain/product/product.ts';
+import type { ProductRepository } from '../../internal/domain/product/product-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { ANY_VERSION } from '../../internal/domain/shared/version.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
 interface Reservation {

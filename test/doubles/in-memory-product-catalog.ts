@@ -1,7 +1,7 @@
-import type { ProductCatalog } from '../../domain/order/product-catalog.ts';
-import type { Product } from '../../domain/product/product.ts';
-import type { ProductRepository } from '../../domain/product/product-repository.ts';
-import type { Context } from '../../domain/shared/context.ts';
+import type { ProductCatalog } from '../../internal/domain/order/product-catalog.ts';
+import type { Product } from '../../internal/domain/product/product.ts';
+import type { ProductRepository } from '../../internal/domain/product/product-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
 
 /** The catalog over any `ProductRepository` (the in-memory one in tests); one read per id is fine in memory. */
 export class InMemoryProductCatalog implements ProductCatalog {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testContext } from '../../../test/support/test-context.ts';
-import { PaymentUnavailableError } from '../../domain/payment/payment.errors.ts';
+import { testContext } from '../support/test-context.ts';
+import { PaymentUnavailableError } from '../../internal/domain/payment/payment.errors.ts';
 import { InMemoryPaymentGateway } from './in-memory-payment-gateway.ts';
 
 const ctx = testContext();

@@ -1,8 +1,8 @@
-import type { Context } from '../../domain/shared/context.ts';
-import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
-import { sameEmail, type NewUser, type User } from '../../domain/user/user.ts';
-import { EmailTakenError, UserNotFoundError } from '../../domain/user/user.errors.ts';
-import type { UserRepository } from '../../domain/user/user-repository.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../internal/domain/shared/version.ts';
+import { sameEmail, type NewUser, type User } from '../../internal/domain/user/user.ts';
+import { EmailTakenError, UserNotFoundError } from '../../internal/domain/user/user.errors.ts';
+import type { UserRepository } from '../../internal/domain/user/user-repository.ts';
 
 /** Keeps users in a map and behaves like the PostgreSQL adapter; for use-case tests. */
 export class InMemoryUserRepository implements UserRepository {

@@ -1,4 +1,4 @@
-import { describeSessionStoreContract } from '../../../test/contracts/session-store.contract.ts';
+import { describeSessionStoreContract } from '../contracts/session-store.contract.ts';
 import { InMemorySessionStore } from './in-memory-session-store.ts';
 
 describeSessionStoreContract('in memory', ({ idleTtlMs }) => {

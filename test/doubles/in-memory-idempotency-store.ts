@@ -1,5 +1,5 @@
-import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, RecordedOutcome } from '../../domain/idempotency/idempotency-store.ts';
-import type { Context } from '../../domain/shared/context.ts';
+import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, RecordedOutcome } from '../../internal/domain/idempotency/idempotency-store.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
 
 interface Entry {
   readonly fingerprint: string;

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { testContext } from '../../../test/support/test-context.ts';
-import { describeStockReservationsContract } from '../../../test/contracts/stock-reservations.contract.ts';
-import { newProduct } from '../../domain/product/product.ts';
+import { testContext } from '../support/test-context.ts';
+import { describeStockReservationsContract } from '../contracts/stock-reservations.contract.ts';
+import { newProduct } from '../../internal/domain/product/product.ts';
 import { InMemoryProductRepository } from './in-memory-product-repository.ts';
 import { InMemoryStockReservations } from './in-memory-stock-reservations.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Money } from '../../domain/product/money.ts';
+import type { Money } from '../../internal/domain/product/money.ts';
 import type {
   Authorization,
   AuthorizationRequest,
@@ -8,9 +8,9 @@ import type {
   AuthorizationState,
   DeclineCode,
   PaymentGateway,
-} from '../../domain/payment/payment-gateway.ts';
-import { PaymentUnavailableError } from '../../domain/payment/payment.errors.ts';
-import type { Context } from '../../domain/shared/context.ts';
+} from '../../internal/domain/payment/payment-gateway.ts';
+import { PaymentUnavailableError } from '../../internal/domain/payment/payment.errors.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
 
 export type GatewayOperation = 'authorize' | 'capture' | 'void' | 'refund' | 'lookup';
 

@@ -1,7 +1,7 @@
-import type { Context } from '../../domain/shared/context.ts';
-import type { Credentials, CredentialsRepository } from '../../domain/identity/credentials-repository.ts';
-import { sameEmail, type NewUser, type User } from '../../domain/user/user.ts';
-import { UserNotFoundError } from '../../domain/user/user.errors.ts';
+import type { Context } from '../../internal/domain/shared/context.ts';
+import type { Credentials, CredentialsRepository } from '../../internal/domain/identity/credentials-repository.ts';
+import { sameEmail, type NewUser, type User } from '../../internal/domain/user/user.ts';
+import { UserNotFoundError } from '../../internal/domain/user/user.errors.ts';
 import type { InMemoryUserRepository } from './in-memory-user-repository.ts';
 
 /** Password hashes beside an `InMemoryUserRepository`, like the column beside the users table; for use-case tests. */

@@ -1,4 +1,4 @@
-import { describeCredentialsRepositoryContract } from '../../../test/contracts/credentials-repository.contract.ts';
+import { describeCredentialsRepositoryContract } from '../contracts/credentials-repository.contract.ts';
 import { InMemoryCredentialsRepository } from './in-memory-credentials-repository.ts';
 import { InMemoryUserRepository } from './in-memory-user-repository.ts';
 

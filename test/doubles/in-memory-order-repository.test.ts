@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { describeOrderRepositoryContract } from '../../../test/contracts/order-repository.contract.ts';
+import { describeOrderRepositoryContract } from '../contracts/order-repository.contract.ts';
 import { InMemoryOrderRepository } from './in-memory-order-repository.ts';
 
 describeOrderRepositoryContract('in memory', () => ({
