@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { testContext } from '../../../test/support/test-context.ts';
-import { InMemorySessionStore } from '../memory/in-memory-session-store.ts';
+import { InMemorySessionStore } from '../../../test/doubles/in-memory-session-store.ts';
 import { sessionLifetime, startSession, type NewSession, type Session } from '../../domain/identity/session.ts';
-import { describeSessionStoreContract } from '../../domain/identity/session-store.contract.ts';
+import { describeSessionStoreContract } from '../../../test/contracts/session-store.contract.ts';
 import type { SessionStore } from '../../domain/identity/session-store.ts';
 import { issueSessionToken } from '../../domain/identity/session-token.ts';
 import type { Context } from '../../domain/shared/context.ts';
