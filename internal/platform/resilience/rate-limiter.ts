@@ -114,10 +114,13 @@ export class RateLimiter {
   async stop(): Promise<void> {
     const limiters = [this.#local, ...(this.#shared ? [this.#shared.limiter] : [])];
     await Promise.allSettled(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true })));
-    await Promise.allSettled(limiters.map((limiter) => limiter.disconnect(false)));
+    // The shared connection first: once it is terminated, the limiter's own disconnect
+    // no longer unsubscribes, which Bottleneck does in a promise nobody awaits; with
+    // Redis down that rejection ("Stream isn't writeable") would be unhandled.
     if (this.#shared) {
       await this.#shared.connection.disconnect(false).catch(this.#onError);
     }
+    await Promise.allSettled(limiters.map((limiter) => limiter.disconnect(false)));
   }
 
   #sharedUsable(): boolean {
