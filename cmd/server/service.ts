@@ -125,7 +125,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db);
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
-    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
+    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
     const cursors = await openCursorSeal(config, database);
     const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
