@@ -28,6 +28,7 @@ export interface DiagnosticsWiring {
   readonly listSchedules: ListSchedules;
   readonly breakers: () => Readonly<Record<string, BreakerStats>>;
   readonly activity: () => SubscriberStats;
+  readonly config?: () => unknown;
 }
 
 export interface RunningDiagnostics {
@@ -74,12 +75,13 @@ export async function startDiagnostics(config: AppConfig, logger: Logger, wiring
       version,
       readiness: () => wiring.checkReadiness.execute(),
       pools: () => ({
-        database: { total: wiring.pool.totalCount, idle: wiring.pool.idleCount, waiting: wiring.pool.waitingCount, max: config.database.poolMax },
+        database: { total: wiring.pool.totalCount, idle: wiring.pool.idleCount, waiting: wiring.pool.waitingCount, max: wiring.pool.options.max ?? config.database.poolMax },
       }),
       queueDepths: (signal) => wiring.getQueueDepths.execute(operator(signal)),
       breakers: wiring.breakers,
       schedules: () => wiring.listSchedules.execute(operator(AbortSignal.timeout(1_000))),
       activity: wiring.activity,
+      ...(wiring.config ? { config: wiring.config } : {}),
     },
   });
   let server;

@@ -25,7 +25,12 @@ export function embeddedDataDir(config: AppConfig): string {
  * empty; the embedded database is always migrated, an external one when asked.
  * Statements go to the slow-query log (DB_SLOW_QUERY_MS, DB_LOG_QUERIES) and to `onQuery`.
  */
-export async function openDatabase(config: AppConfig, logger: Logger, options: { autoMigrate?: boolean; onQuery?: QueryObserver } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: AppConfig,
+  logger: Logger,
+  // slowQueryMs: the threshold read at every statement (it may change while running); DB_SLOW_QUERY_MS otherwise.
+  options: { autoMigrate?: boolean; onQuery?: QueryObserver; slowQueryMs?: () => number } = {},
+): Promise<OpenedDatabase> {
   let embedded: EmbeddedPostgresServer | undefined;
   let url = config.database.url;
   if (url === '') {
@@ -60,7 +65,7 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
     },
     (error) => logger.warn({ error: error.message }, 'idle database connection failed'),
     combineQueryObservers(
-      slowQueryLog(logger.child({ component: 'sql' }), { thresholdMs: config.database.slowQueryMs, logAll: config.database.logQueries }),
+      slowQueryLog(logger.child({ component: 'sql' }), { thresholdMs: options.slowQueryMs ?? config.database.slowQueryMs, logAll: config.database.logQueries }),
       options.onQuery,
     ),
   );
