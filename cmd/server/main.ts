@@ -13,7 +13,15 @@ parseCommandLine(USAGE, {});
 const { config } = loadServiceConfigOrExit();
 const logger = createLogger({ level: config.log.level });
 
+let stopping: (() => boolean) | undefined;
+let rejectedWhileStopping = false;
 process.on('unhandledRejection', (reason) => {
+  // Exiting now would leave the embedded PostgreSQL running: let the shutdown finish, then exit 1.
+  if (stopping?.()) {
+    rejectedWhileStopping = true;
+    logger.error({ err: reason }, 'unhandled promise rejection during shutdown; finishing the shutdown');
+    return;
+  }
   logger.fatal({ err: reason }, 'unhandled promise rejection');
   process.exit(1);
 });
@@ -21,9 +29,10 @@ process.on('unhandledRejection', (reason) => {
 try {
   await refuseTakenPorts(config);
   const service = await startService(config, logger);
+  stopping = () => service.shutdown.inProgress;
   service.shutdown.listen((clean) => {
     logger.info({ clean }, 'ordersvc stopped');
-    process.exitCode = clean ? 0 : 1;
+    process.exitCode = clean && !rejectedWhileStopping ? 0 : 1;
     // Everything is closed, so the loop should end by itself; if a stray
     // handle keeps it alive, do not hang the orchestrator.
     setTimeout(() => {

@@ -133,7 +133,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const products = new CachedProductRepository(new PostgresProductRepository(database.db, events.outbox), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db, events.outbox);
     const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
-    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
+    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
     await components.start({ name: 'payment gateway', stop: () => payments.close() });
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
     const cursors = await openCursorSeal(config, database);

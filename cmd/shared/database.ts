@@ -40,8 +40,14 @@ export async function openDatabase(
     // as soon as it is imported, and an image running against DATABASE_URL need not carry them.
     const { EmbeddedPostgresServer, EmbeddedPostgresStartError } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts');
     embedded = new EmbeddedPostgresServer({ dataDir, port: config.embeddedDb.port, database: 'ordersvc', onLog: (message) => pgLog.debug(message) });
-    logger.info({ dataDir, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
+    const { EmbeddedPostgresAccessError } = await import('../../internal/adapter/postgres/embedded-postgres-placement.ts');
+    const placement = await embedded.placement().catch((error: unknown) => {
+      throw error instanceof EmbeddedPostgresAccessError ? new StartupRefusal(error.message, { cause: error }) : error;
+    });
+    // As root, where the `postgres` user cannot reach EMBEDDED_PG_DATA_DIR, the data lives elsewhere: say where.
+    logger.info({ dataDir: placement.dataDir, configuredDataDir: dataDir, binaries: placement.binDir, runAs: placement.runAs ? 'postgres' : undefined, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
     url = await embedded.start().catch((error: unknown) => {
+      if (error instanceof EmbeddedPostgresAccessError) throw new StartupRefusal(error.message, { cause: error });
       if (!(error instanceof EmbeddedPostgresStartError)) throw error;
       const fix = error.portInUse
         ? `port ${error.port} is already in use: set EMBEDDED_PG_PORT to a free port or stop what listens there`
