@@ -23,7 +23,7 @@ try {
     }, 5_000).unref();
   });
   // Only now: a supervisor that sees this line may send signals and expect a clean stop.
-  logger.info({ port: service.port, embeddedDatabase: service.embeddedDatabase }, 'ordersvc listening');
+  logger.info({ port: service.port, grpcPort: service.grpcPort, embeddedDatabase: service.embeddedDatabase }, 'ordersvc listening');
 } catch (error) {
   logger.fatal({ err: error }, 'ordersvc failed to start');
   process.exit(1);

@@ -11,6 +11,7 @@ import { startHttpServer, type RunningHttpServer } from '../../internal/platform
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.ts';
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
+import type { RpcCallSample } from '../../internal/platform/metrics/rpc-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
 import type { StreamCounts } from '../../internal/platform/metrics/stream-metrics.ts';
 import { METRICS_PATH, type HttpMetricsHooks } from '../../internal/transport/http/metrics/metrics.middleware.ts';
@@ -33,6 +34,8 @@ export interface WiredMetrics {
   readonly jobEvents: JobQueueEvents;
   /** For `buildApp`: request metrics, and `GET /metrics` unless they have a port of their own. */
   readonly http: HttpMetricsHooks;
+  /** For the gRPC server: one sample per call. */
+  readonly rpc: { readonly observeCall: (sample: RpcCallSample) => void };
   /** Registers what is read at scrape time (call once everything exists). */
   watch(sources: MetricSources): void;
   /** Starts the metrics' own listener when METRICS_PORT is set (undefined otherwise). */
@@ -78,6 +81,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       rateLimited: (limiter) => resilience.rateLimited(limiter, 'local'),
       scrape: ownPort ? undefined : scrape,
     },
+    rpc: { observeCall: metrics.rpc.observe },
     watch(sources) {
       metrics.database.watchPool('main', () => sources.pool);
       metrics.caches.watch('users', () => sources.caches.users.stats());

@@ -65,6 +65,8 @@ import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
 import type { RunningHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
+import { MemoryStore } from 'express-rate-limit';
+import { startGrpc, type RunningGrpc } from './grpc.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -76,6 +78,8 @@ export interface RunningService {
   readonly diagnosticsPort: number | undefined;
   /** The port serving `GET /metrics` (the main one unless METRICS_PORT is set); undefined when metrics are off. */
   readonly metricsPort: number | undefined;
+  /** The gRPC port; undefined when GRPC_ENABLED=false. */
+  readonly grpcPort: number | undefined;
 }
 
 /** Wires every adapter into the use-cases and starts serving; stop with `shutdown`. */
@@ -105,7 +109,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   let diagnostics: RunningDiagnostics | undefined;
   let metricsListener: RunningHttpServer | undefined;
   let apiRateLimit: BatchedRateLimitStore | undefined;
+  let grpc: RunningGrpc | undefined;
   const closeClients = async () => {
+    await grpc?.stop(0);
     await metricsListener?.stop(0);
     await diagnostics?.stop(0);
     await jobs?.stop();
@@ -160,18 +166,20 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       config.database.readyTimeoutMs,
       () => shutdown.inProgress,
     );
-    const app = buildApp(tracing.useCases({
+    // REST and gRPC count one budget per caller: the same counters (in-process without Redis).
+    const rateLimitStores = redis
+      ? {
+          api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
+          auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
+        }
+      : { api: new MemoryStore(), auth: new MemoryStore() };
+    const appDeps = tracing.useCases({
       logger,
       tracing: tracing.http,
       http: config.http,
       rateLimit: {
         ...config.rateLimit,
-        stores: redis
-          ? {
-              api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
-              auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
-            }
-          : undefined,
+        stores: rateLimitStores,
       },
       apiSpec: parseYaml(apiSpecText) as object,
       apiSpecText,
@@ -225,7 +233,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       schedules: schedules.useCases,
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
-    }));
+    });
+    const app = buildApp(appDeps);
     metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats });
     metricsListener = await metrics?.listen();
 
@@ -242,6 +251,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       activity: streams.stats,
     });
     const http = await startHttpServer(app, config.http);
+    grpc = await startGrpc(config, logger, { ...appDeps, rateLimitStores }, checkReadiness, metrics?.rpc.observeCall);
     // Scheduled work; orders left pending by a crash are also settled at once.
     schedules.start();
 
@@ -252,12 +262,18 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       void schedules.stop(config.shutdown.graceMs);
       return Promise.resolve();
     });
+    const startedGrpc = grpc;
+    shutdown.add('grpc health', () => Promise.resolve(startedGrpc?.stopServing()));
     shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdown.drainDelayMs)));
     // Streams never end by themselves: end them first (clients resume elsewhere), or the server's drain would wait out the grace period.
     shutdown.add('activity streams', () => streams.stop());
     shutdown.add('http server', async () => {
       const { forced } = await http.stop(config.shutdown.graceMs);
       if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
+    });
+    shutdown.add('grpc server', async () => {
+      const stopped = await startedGrpc?.stop(config.shutdown.graceMs);
+      if (stopped?.forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open gRPC calls were cut');
     });
     const startedMetricsListener = metricsListener;
     // Scrapes go on while the API drains.
@@ -280,7 +296,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     shutdown.add('database', () => database.shutdown());
     // Last: the spans of everything above are flushed to the collector.
     shutdown.add('tracing', () => tracing.shutdown());
-    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined };
+    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined, grpcPort: grpc?.server.port };
   } catch (error) {
     await closeClients();
     throw error;
