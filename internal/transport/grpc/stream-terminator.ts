@@ -1,4 +1,4 @@
-import type { CallContext, ServerMiddleware } from 'nice-grpc';
+import type { ServerMiddleware } from 'nice-grpc';
 
 /**
  * Ends open server streams with OK when the server drains (health `Watch`
