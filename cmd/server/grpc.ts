@@ -35,7 +35,7 @@ export async function startGrpc(
     logger,
     authenticate: deps.authenticate,
     release: deps.release,
-    rateLimit: { ...config.rateLimit, stores: deps.rateLimitStores, onLimited: deps.metrics?.rateLimited },
+    rateLimit: { ...deps.rateLimit, stores: deps.rateLimitStores, onLimited: deps.metrics?.rateLimited },
     users: deps.users,
     auth: deps.auth,
     products: deps.products,

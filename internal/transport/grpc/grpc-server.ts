@@ -54,8 +54,8 @@ export interface GrpcServerDeps {
   readonly release: ReleaseChannelSettings;
   readonly rateLimit: {
     readonly windowMs: number;
-    readonly apiPerWindow: number;
-    readonly authPerWindow: number;
+    readonly apiPerWindow: number | (() => number);
+    readonly authPerWindow: number | (() => number);
     /** REST's counters: one budget per caller whichever transport it uses. */
     readonly stores: { readonly api: HitCounter; readonly auth: HitCounter };
     readonly onLimited?: ((name: string) => void) | undefined;

@@ -13,7 +13,8 @@ export interface HitCounter {
 export interface RpcRateLimit {
   readonly name: string;
   readonly windowMs: number;
-  readonly limit: number;
+  /** A number, or a reader of the current one (hot reload). */
+  readonly limit: number | (() => number);
   readonly store: HitCounter;
   /** Count per caller (the user when signed in) or per client address only, with REST's keys. */
   readonly per: 'caller' | 'address';
@@ -34,10 +35,11 @@ export function rateLimit(settings: RpcRateLimit): ServerMiddleware<RpcContextEx
       } catch (error) {
         context.ctx.log.warn({ error: error instanceof Error ? error.message : String(error), limiter: settings.name }, 'rate limit not counted: its store failed');
       }
-      if (hit && hit.totalHits > settings.limit) {
+      const limit = typeof settings.limit === 'number' ? settings.limit : settings.limit();
+      if (hit && hit.totalHits > limit) {
         settings.onLimited?.(settings.name);
         const retryAfterMs = hit.resetTime ? Math.max(0, hit.resetTime.getTime() - Date.now()) : settings.windowMs;
-        throw new RichServerError(Status.RESOURCE_EXHAUSTED, `limit of ${settings.limit} calls per ${Math.round(settings.windowMs / 1000)} s reached; retry after the RetryInfo delay`, [
+        throw new RichServerError(Status.RESOURCE_EXHAUSTED, `limit of ${limit} calls per ${Math.round(settings.windowMs / 1000)} s reached; retry after the RetryInfo delay`, [
           ErrorInfo.fromPartial({ reason: 'RATE_LIMITED', domain: ERROR_DOMAIN, metadata: { limiter: settings.name } }),
           retryInfo(retryAfterMs),
         ]);

@@ -69,7 +69,11 @@ export class RequestChecks {
   }
 
   nonNegative(field: string, value: number, max: number): number {
-    if (!Number.isInteger(value) || value < 0 || value > max) this.fail(field, `must be a whole number from 0 to ${max}`);
+    return this.wholeNumber(field, value, 0, max);
+  }
+
+  wholeNumber(field: string, value: number, min: number, max: number): number {
+    if (!Number.isInteger(value) || value < min || value > max) this.fail(field, `must be a whole number from ${min} to ${max}`);
     return value;
   }
 

@@ -21,6 +21,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, Status> = {
   precondition_failed: Status.FAILED_PRECONDITION,
   precondition_required: Status.FAILED_PRECONDITION,
   unavailable: Status.UNAVAILABLE,
+  rate_limited: Status.RESOURCE_EXHAUSTED,
   payment_required: Status.FAILED_PRECONDITION,
   unprocessable: Status.FAILED_PRECONDITION,
 };
