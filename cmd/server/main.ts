@@ -41,7 +41,7 @@ try {
     }, 5_000).unref();
   });
   // Only now: a supervisor that sees this line may send signals and expect a clean stop.
-  logger.info({ port: service.port, embeddedDatabase: service.embeddedDatabase }, 'ordersvc listening');
+  logger.info({ port: service.port, grpcPort: service.grpcPort, embeddedDatabase: service.embeddedDatabase }, 'ordersvc listening');
 } catch (error) {
   if (error instanceof StartupRefusal) {
     // What to change, as it is: no stack trace to dig it out of.

@@ -70,6 +70,8 @@ import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
 import type { RunningHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
+import { MemoryStore } from 'express-rate-limit';
+import { startGrpc, type RunningGrpc } from './grpc.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -81,6 +83,8 @@ export interface RunningService {
   readonly diagnosticsPort: number | undefined;
   /** The port serving `GET /metrics` (the main one unless METRICS_PORT is set); undefined when metrics are off. */
   readonly metricsPort: number | undefined;
+  /** The gRPC port; undefined when GRPC_ENABLED=false. */
+  readonly grpcPort: number | undefined;
 }
 
 /** Wires every adapter into the use-cases and starts serving; stop with `shutdown`. */
@@ -176,7 +180,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       () => shutdown.inProgress,
       metrics?.readinessChecked,
     );
-    const app = buildApp(tracing.useCases({
+    // REST and gRPC count one budget per caller: the same counters (in-process without Redis).
+    const rateLimitStores = redis
+      ? {
+          api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
+          auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
+        }
+      : { api: new MemoryStore(), auth: new MemoryStore() };
+    const appDeps = tracing.useCases({
       logger,
       tracing: tracing.http,
       http: { ...config.http, corsOrigins: () => reload.current.http.corsOrigins },
@@ -184,12 +195,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         ...config.rateLimit,
         apiPerWindow: () => reload.current.rateLimit.apiPerWindow,
         authPerWindow: () => reload.current.rateLimit.authPerWindow,
-        stores: redis
-          ? {
-              api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
-              auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
-            }
-          : undefined,
+        stores: rateLimitStores,
       },
       apiSpec: parseYaml(apiSpecText) as object,
       apiSpecText,
@@ -248,7 +254,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       schedules: schedules.useCases,
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
-    }));
+    });
+    const app = buildApp(appDeps);
     metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: hasher, overdueOrders: new PostgresOverdueOrders(database.db), config: () => reload.counts() });
     const diagnostics: RunningDiagnostics | undefined = await startDiagnostics(config, logger, {
       app,
@@ -275,10 +282,20 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
       },
     });
+    const grpc = await startGrpc(config, logger, { ...appDeps, rateLimitStores }, checkReadiness, metrics?.rpc.observeCall);
+    await components.start({
+      name: 'grpc server',
+      stop: async () => {
+        const stopped = await grpc?.stop(config.shutdown.graceMs);
+        if (stopped?.forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open gRPC calls were cut');
+      },
+    });
     // Streams never end by themselves: end them before the server drains (clients resume elsewhere), or the drain would wait out the grace period.
     await components.start({ name: 'activity streams', stop: stopStreams });
     // Readiness already answers 503 once shutdown starts; the drain delay gives load balancers time to notice before the listener closes.
     await components.start({ name: 'drain delay', stop: () => new Promise((resolve) => setTimeout(resolve, config.shutdown.drainDelayMs)) });
+    // Before the drain delay: gRPC health answers NOT_SERVING, as /readyz answers 503.
+    await components.start({ name: 'grpc health', stop: () => grpc?.stopServing() });
     // Scheduled work (orders left pending by a crash are also settled at once); on shutdown no new runs start.
     await components.start({
       name: 'schedules',
@@ -292,7 +309,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       if (!(await components.stop())) throw new Error('a component did not stop cleanly (see the log)');
     });
 
-    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined };
+    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined, grpcPort: grpc?.server.port };
   } catch (error) {
     await components.stop();
     throw error;

@@ -117,6 +117,17 @@ export interface AppConfig {
     ackWaitMs: number;
   };
   diagnostics: { enabled: boolean; host: string; port: number; token: string };
+  grpc: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    tlsCertFile: string;
+    tlsKeyFile: string;
+    maxMessageBytes: number;
+    maxConcurrentStreams: number;
+    keepaliveMinPingIntervalMs: number;
+    watchesPerUser: number;
+  };
   flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
   release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
   configFile: { path: string; watch: boolean; pollIntervalMs: number };
@@ -544,6 +555,47 @@ export const configSchema: Schema<AppConfig> = {
       default: '',
       env: 'DIAGNOSTICS_TOKEN',
       sensitive: true,
+    },
+  },
+  grpc: {
+    enabled: {
+      doc: 'Serve the gRPC API (api/proto) beside REST, on its own port.',
+      format: Boolean,
+      default: true,
+      env: 'GRPC_ENABLED',
+    },
+    host: { doc: 'Interface the gRPC server binds to.', format: String, default: '0.0.0.0', env: 'GRPC_HOST' },
+    port: { doc: 'gRPC port (HTTP/2; cleartext unless a certificate is set; 0 picks a free one).', format: 'port', default: 9090, env: 'GRPC_PORT' },
+    tlsCertFile: {
+      doc: 'PEM certificate chain for gRPC over TLS; with GRPC_TLS_KEY_FILE. Empty serves cleartext HTTP/2 (h2c), e.g. behind a mesh.',
+      format: String,
+      default: '',
+      env: 'GRPC_TLS_CERT_FILE',
+    },
+    tlsKeyFile: { doc: 'PEM private key of GRPC_TLS_CERT_FILE.', format: String, default: '', env: 'GRPC_TLS_KEY_FILE', sensitive: true },
+    maxMessageBytes: {
+      doc: 'Largest gRPC message accepted or sent, in bytes; larger ones fail with RESOURCE_EXHAUSTED.',
+      format: 'positive-int',
+      default: 1024 * 1024,
+      env: 'GRPC_MAX_MESSAGE_BYTES',
+    },
+    maxConcurrentStreams: {
+      doc: 'Concurrent calls (HTTP/2 streams) one connection may hold open.',
+      format: 'positive-int',
+      default: 100,
+      env: 'GRPC_MAX_CONCURRENT_STREAMS',
+    },
+    keepaliveMinPingIntervalMs: {
+      doc: 'Clients pinging more often than this are told GOAWAY (too_many_pings), keepalive enforcement.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'GRPC_KEEPALIVE_MIN_PING_INTERVAL_MS',
+    },
+    watchesPerUser: {
+      doc: 'Open WatchUserActivity streams one caller may hold on an instance; more answer RESOURCE_EXHAUSTED.',
+      format: 'positive-int',
+      default: 5,
+      env: 'GRPC_WATCHES_PER_USER',
     },
   },
   shutdown: {
