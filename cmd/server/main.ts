@@ -10,6 +10,9 @@ process.on('unhandledRejection', (reason) => {
   process.exit(1);
 });
 
+// What was sized from the container's limits (unless set explicitly), and why.
+if (config.sizing) logger.info({ sizing: config.sizing }, 'concurrency sized from the container limits');
+
 try {
   const service = await startService(config, logger);
   service.shutdown.listen((clean) => {
