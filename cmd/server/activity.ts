@@ -1,3 +1,4 @@
+import type { CursorSeal } from '../../internal/app/shared/cursor-seal.ts';
 import pg from 'pg';
 import { PgNotificationListener } from '../../internal/adapter/postgres/activity/pg-notification-listener.ts';
 import { PostgresActivityHub, type ActivityHubStats } from '../../internal/adapter/postgres/activity/postgres-activity-hub.ts';
@@ -21,11 +22,12 @@ export interface RunningActivity {
 const PAGE_SIZE = 100;
 
 /** The activity listing and the live stream: one LISTEN connection and one hub per process. */
-export async function startActivity(config: AppConfig, logger: Logger, database: DatabaseHandle, users: UserRepository): Promise<RunningActivity> {
+export async function startActivity(config: AppConfig, logger: Logger, database: DatabaseHandle, users: UserRepository, cursors: CursorSeal): Promise<RunningActivity> {
   const log = logger.child({ component: 'activity' });
   const activityLog = new PostgresActivityLog(database.db);
   const hub = new PostgresActivityHub(activityLog, {
     maxSubscribers: config.activity.maxSubscribers,
+    maxPerCaller: config.activity.maxStreamsPerUser,
     bufferEvents: config.activity.bufferEvents,
     // A page pushed at once must fit a buffer.
     pageSize: Math.min(PAGE_SIZE, config.activity.bufferEvents),
@@ -54,7 +56,7 @@ export async function startActivity(config: AppConfig, logger: Logger, database:
   await listener.start();
   return {
     useCases: {
-      listActivity: new ListActivity(activityLog, users),
+      listActivity: new ListActivity(activityLog, users, cursors),
       streamActivity: new StreamActivity(hub, users),
       sse: { heartbeatMs: config.activity.heartbeatMs, retryMs: 2_000 },
     },

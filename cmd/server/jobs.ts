@@ -1,3 +1,4 @@
+import type { CursorSeal } from '../../internal/app/shared/cursor-seal.ts';
 import { PgBossJobQueue, type EnqueueInTransaction, type JobQueueEvents } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
 import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
 import { PostgresNotifier } from '../../internal/adapter/postgres/postgres-notifier.ts';
@@ -56,7 +57,7 @@ export interface StartedJobs {
 }
 
 /** The job queue on the service's PostgreSQL; nothing runs until `start`. */
-export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle, events?: JobQueueEvents): Jobs {
+export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle, cursors: CursorSeal, events?: JobQueueEvents): Jobs {
   const concurrency = concurrencyByQueue(config);
   const queue = new PgBossJobQueue({
     connectionString: connectionStringOf(database),
@@ -82,12 +83,12 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
     queueNames: queue.queues(),
     setPaused: (name, paused) => queue.setPaused(name, paused),
     useCases: {
-      listJobs: new ListJobs(queue),
+      listJobs: new ListJobs(queue, cursors),
       getJob: new GetJob(queue),
       retryJob: new RetryJob(queue),
       cancelJob: new CancelJob(queue),
       getQueueDepths: new GetQueueDepths(queue),
-      listNotifications: new ListNotifications(notifier),
+      listNotifications: new ListNotifications(notifier, cursors),
     },
     async start(deps) {
       await queue.start();

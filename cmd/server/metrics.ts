@@ -12,6 +12,8 @@ import type { Logger } from '../../internal/platform/logger/logger.ts';
 import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.ts';
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
+import type { EventMetrics } from '../../internal/platform/metrics/event-metrics.ts';
+import type { ConfigReloadCounts } from '../../internal/platform/metrics/config-metrics.ts';
 import type { StreamCounts } from '../../internal/platform/metrics/stream-metrics.ts';
 import type { BulkheadLoad } from '../../internal/platform/metrics/resilience-metrics.ts';
 import type { OverdueOrders } from '../../internal/domain/order/overdue-orders.ts';
@@ -27,6 +29,7 @@ export interface MetricSources {
   readonly streams: () => StreamCounts;
   readonly passwordHasher: { readonly load: BulkheadLoad };
   readonly overdueOrders: OverdueOrders;
+  readonly config?: () => ConfigReloadCounts;
 }
 
 /** The service's metrics, wired to the adapters' hooks; undefined when METRICS_ENABLED=false. */
@@ -39,6 +42,8 @@ export interface WiredMetrics {
   readonly readinessChecked: (ready: boolean) => void;
   /** For `buildApp`: request metrics, and `GET /metrics` unless they have a port of their own. */
   readonly http: HttpMetricsHooks;
+  /** The integration events' counters and the outbox lag. */
+  readonly events: EventMetrics;
   /** Registers what is read at scrape time (call once everything exists). */
   watch(sources: MetricSources): void;
   /** Starts the metrics' own listener when METRICS_PORT is set (undefined otherwise). */
@@ -77,6 +82,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       onBulkheadReject: () => resilience.bulkheadRejected('payment-gateway'),
       onRateLimited: ({ source }) => resilience.rateLimited('payment-gateway', source === 'gateway' ? 'remote' : 'local'),
     },
+    events: metrics.events,
     jobEvents: {
       onJobFinished: ({ queue, outcome, durationMs }) => metrics.jobs.jobFinished(queue, outcome, durationMs),
     },
@@ -104,6 +110,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       });
       metrics.schedules.watch(sources.schedules);
       metrics.streams.watch(sources.streams);
+      if (sources.config) metrics.config.watch(sources.config);
     },
     async listen() {
       if (!ownPort) return undefined;

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '../shared/id-cursor.ts';
+import { InvalidCursorError, strictBase64url } from '../shared/id-cursor.ts';
 
 // The tag is part of every cursor already handed out: changing it invalidates them.
 const TAG = 'a1.';
@@ -11,7 +11,7 @@ export function encodeActivityCursor(lastId: number): string {
 
 /** @throws InvalidCursorError */
 export function decodeActivityCursor(cursor: string): number {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const decoded = strictBase64url(cursor);
   const id = decoded.slice(TAG.length);
   if (!decoded.startsWith(TAG) || !EVENT_ID.test(id) || !Number.isSafeInteger(Number(id))) throw new InvalidCursorError();
   return Number(id);

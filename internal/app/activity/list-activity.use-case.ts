@@ -5,6 +5,7 @@ import { ValidationError } from '../../domain/shared/domain-error.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
 import { requireActivityAccess } from './activity-access.ts';
 import { decodeActivityCursor, encodeActivityCursor } from './activity-cursor.ts';
+import type { CursorSeal } from '../shared/cursor-seal.ts';
 
 export const ACTIVITY_PAGE_MAX = 100;
 
@@ -22,10 +23,12 @@ export interface ActivityPage {
 export class ListActivity {
   readonly #log: ActivityLog;
   readonly #users: UserRepository;
+  readonly #cursors: CursorSeal;
 
-  constructor(log: ActivityLog, users: UserRepository) {
+  constructor(log: ActivityLog, users: UserRepository, cursors: CursorSeal) {
     this.#log = log;
     this.#users = users;
+    this.#cursors = cursors;
   }
 
   /**
@@ -38,12 +41,12 @@ export class ListActivity {
     }
     const userId = input.userId.toLowerCase();
     await requireActivityAccess(ctx, this.#users, userId);
-    const beforeId = input.cursor === undefined ? undefined : decodeActivityCursor(input.cursor);
+    const beforeId = input.cursor === undefined ? undefined : decodeActivityCursor(this.#cursors.open(input.cursor));
     // One extra row tells whether another page exists without a count query.
     const rows = await this.#log.listNewestFirst(ctx, userId, { limit: input.limit + 1, beforeId });
     const items = rows.slice(0, input.limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > input.limit && last ? encodeActivityCursor(last.id) : null;
+    const nextCursor = rows.length > input.limit && last ? this.#cursors.seal(encodeActivityCursor(last.id)) : null;
     return { items, nextCursor };
   }
 }

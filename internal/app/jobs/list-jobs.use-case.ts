@@ -4,6 +4,7 @@ import type { Context } from '../../domain/shared/context.ts';
 import { ValidationError, type FieldIssue } from '../../domain/shared/domain-error.ts';
 import { requireAdmin } from '../access/access-policy.ts';
 import { JOB_CURSOR } from './job-cursor.ts';
+import type { CursorSeal } from '../shared/cursor-seal.ts';
 
 export const JOB_PAGE_MAX = 100;
 
@@ -21,9 +22,11 @@ export interface JobPage {
 
 export class ListJobs {
   readonly #jobs: JobAdmin;
+  readonly #cursors: CursorSeal;
 
-  constructor(jobs: JobAdmin) {
+  constructor(jobs: JobAdmin, cursors: CursorSeal) {
     this.#jobs = jobs;
+    this.#cursors = cursors;
   }
 
   /**
@@ -33,12 +36,12 @@ export class ListJobs {
   async execute(ctx: Context, input: ListJobsInput): Promise<JobPage> {
     requireAdmin(ctx, 'list jobs');
     const { limit, queue, state } = this.#check(input);
-    const after = input.cursor === undefined ? undefined : JOB_CURSOR.decode(input.cursor);
+    const after = input.cursor === undefined ? undefined : JOB_CURSOR.decode(this.#cursors.open(input.cursor));
     // One extra row tells whether another page exists without a count query.
     const rows = await this.#jobs.list(ctx, { limit: limit + 1, queue, state, after });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? JOB_CURSOR.encode(last) : null };
+    return { items, nextCursor: rows.length > limit && last ? this.#cursors.seal(JOB_CURSOR.encode(last)) : null };
   }
 
   #check(input: ListJobsInput): { limit: number; queue: string | undefined; state: JobState | undefined } {

@@ -6,6 +6,7 @@ import type { Context } from '../../domain/shared/context.ts';
 import { ValidationError, type FieldIssue } from '../../domain/shared/domain-error.ts';
 import { requirePrincipal } from '../access/access-policy.ts';
 import { ORDER_CURSOR } from './order-cursor.ts';
+import type { CursorSeal } from '../shared/cursor-seal.ts';
 
 export const ORDER_PAGE_MAX = 100;
 
@@ -24,9 +25,11 @@ export interface OrderPage {
 
 export class ListOrders {
   readonly #orders: OrderRepository;
+  readonly #cursors: CursorSeal;
 
-  constructor(orders: OrderRepository) {
+  constructor(orders: OrderRepository, cursors: CursorSeal) {
     this.#orders = orders;
+    this.#cursors = cursors;
   }
 
   /**
@@ -39,12 +42,12 @@ export class ListOrders {
     const { limit, userId, status } = checkQuery(input);
     if (!isAdmin(principal) && userId !== undefined && userId !== principal.userId) throw new ForbiddenError("list other users' orders");
     const owner = isAdmin(principal) ? userId : principal.userId;
-    const beforeId = input.cursor === undefined ? undefined : ORDER_CURSOR.decode(input.cursor);
+    const beforeId = input.cursor === undefined ? undefined : ORDER_CURSOR.decode(this.#cursors.open(input.cursor));
     // One extra row tells whether another page exists without a count query.
     const rows = await this.#orders.listForUser(ctx, owner, { limit: limit + 1, beforeId, status });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > limit && last ? ORDER_CURSOR.encode(last.id) : null;
+    const nextCursor = rows.length > limit && last ? this.#cursors.seal(ORDER_CURSOR.encode(last.id)) : null;
     return { items, nextCursor };
   }
 }

@@ -10,6 +10,7 @@ import { ValidationError } from '../../domain/shared/domain-error.ts';
 import { InvalidCursorError, idCursor } from '../shared/id-cursor.ts';
 import { GetOrder } from './get-order.use-case.ts';
 import { ListOrders, type ListOrdersInput } from './list-orders.use-case.ts';
+import { testCursorSeal } from '../../../test/support/cursor-seal.ts';
 
 let world: OrderWorld;
 let ada: Context;
@@ -25,7 +26,7 @@ const placeFor = async (ctx: Context, count: number, cardToken = 'tok_approved')
   const mug = await world.product({ stock: 100 });
   const orders: Order[] = [];
   for (let i = 0; i < count; i += 1) {
-    orders.push(await world.placeOrder.execute(ctx, orderOf([mug], cardToken)).catch(async () => (await world.orders.listForUser(world.system, ctx.principal!.userId, { limit: 1 }))[0]!));
+    orders.push(await world.placed(ctx, orderOf([mug], cardToken)).catch(async () => (await world.orders.listForUser(world.system, ctx.principal!.userId, { limit: 1 }))[0]!));
   }
   return orders;
 };
@@ -66,7 +67,8 @@ describe('GetOrder', () => {
 });
 
 describe('ListOrders', () => {
-  const listOrders = () => new ListOrders(world.orders);
+  const cursors = testCursorSeal();
+  const listOrders = () => new ListOrders(world.orders, cursors);
 
   const pageThrough = async (ctx: Context, input: Omit<ListOrdersInput, 'cursor'>) => {
     const seen: Order[] = [];

@@ -3,6 +3,7 @@ import { ValidationError, type FieldIssue } from '../../domain/shared/domain-err
 import { NAME_MAX_LENGTH, type Product } from '../../domain/product/product.ts';
 import type { ProductRepository } from '../../domain/product/product-repository.ts';
 import { PRODUCT_CURSOR } from './product-cursor.ts';
+import type { CursorSeal } from '../shared/cursor-seal.ts';
 
 /** The contract's bound on `limit`; the use-case holds it too, whoever calls it. */
 export const PRODUCT_PAGE_MAX = 100;
@@ -25,20 +26,22 @@ export interface ProductPage {
 /** Public: anyone may browse the catalogue. */
 export class ListProducts {
   readonly #products: ProductRepository;
+  readonly #cursors: CursorSeal;
 
-  constructor(products: ProductRepository) {
+  constructor(products: ProductRepository, cursors: CursorSeal) {
     this.#products = products;
+    this.#cursors = cursors;
   }
 
   /** @throws ValidationError, InvalidCursorError */
   async execute(ctx: Context, input: ListProductsInput): Promise<ProductPage> {
     const { limit, namePrefix } = checkQuery(input);
-    const afterId = input.cursor === undefined ? undefined : PRODUCT_CURSOR.decode(input.cursor);
+    const afterId = input.cursor === undefined ? undefined : PRODUCT_CURSOR.decode(this.#cursors.open(input.cursor));
     // One extra row tells whether another page exists without a count query.
     const rows = await this.#products.list(ctx, { limit: limit + 1, afterId, namePrefix });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > limit && last ? PRODUCT_CURSOR.encode(last.id) : null;
+    const nextCursor = rows.length > limit && last ? this.#cursors.seal(PRODUCT_CURSOR.encode(last.id)) : null;
     return { items, nextCursor };
   }
 }

@@ -15,6 +15,7 @@ import { CreateProduct } from './create-product.use-case.ts';
 import { GetProduct } from './get-product.use-case.ts';
 import { ListProducts } from './list-products.use-case.ts';
 import { UpdateProduct } from './update-product.use-case.ts';
+import { testCursorSeal } from '../../../test/support/cursor-seal.ts';
 
 const as = (...roles: Role[]): Context => ({ ...testContext(), principal: { userId: uuidv7(), roles, sessionId: 's' } });
 const anonymous = testContext();
@@ -99,7 +100,8 @@ describe('GetProduct', () => {
 });
 
 describe('ListProducts', () => {
-  const listProducts = () => new ListProducts(products);
+  const cursors = testCursorSeal();
+  const listProducts = () => new ListProducts(products, cursors);
 
   it('when 7 products are paged through 3 at a time anonymously, then the pages hold 3, 3 and 1 and the last has no next cursor', async () => {
     const created: Product[] = [];

@@ -28,10 +28,21 @@ export function idCursor(tag: string): IdCursor {
   return {
     encode: (lastId) => Buffer.from(tag + lastId, 'utf8').toString('base64url'),
     decode: (cursor) => {
-      const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+      const decoded = strictBase64url(cursor);
       const id = decoded.slice(tag.length);
       if (!decoded.startsWith(tag) || !UUID.test(id)) throw new InvalidCursorError();
       return id;
     },
   };
+}
+
+/**
+ * The text a base64url cursor holds; Node's decoder skips characters it does
+ * not know and drops a partial last group, so only a string it would encode
+ * the same way again is accepted. @throws InvalidCursorError
+ */
+export function strictBase64url(cursor: string): string {
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (cursor.length === 0 || bytes.toString('base64url') !== cursor) throw new InvalidCursorError();
+  return bytes.toString('utf8');
 }

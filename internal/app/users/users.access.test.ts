@@ -14,6 +14,7 @@ import { DeleteUser } from './delete-user.use-case.ts';
 import { GetUser } from './get-user.use-case.ts';
 import { ListUsers } from './list-users.use-case.ts';
 import { UpdateUser } from './update-user.use-case.ts';
+import { testCursorSeal } from '../../../test/support/cursor-seal.ts';
 
 const ctx = testContext();
 let users: InMemoryUserRepository;
@@ -73,7 +74,7 @@ const useCases: Record<string, UseCaseCall> = {
     outcomes: { anonymous: 'AuthenticationRequiredError', 'customer self': 'ForbiddenError', 'other customer': 'ForbiddenError', admin: 'allowed' },
   },
   ListUsers: {
-    run: (caller) => new ListUsers(users).execute(caller, { limit: 10 }),
+    run: (caller) => new ListUsers(users, testCursorSeal()).execute(caller, { limit: 10 }),
     writes: false,
     outcomes: { anonymous: 'AuthenticationRequiredError', 'customer self': 'ForbiddenError', 'other customer': 'ForbiddenError', admin: 'allowed' },
   },

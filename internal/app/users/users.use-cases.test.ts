@@ -15,6 +15,7 @@ import { GetUser } from './get-user.use-case.ts';
 import { ListUsers } from './list-users.use-case.ts';
 import { UpdateUser } from './update-user.use-case.ts';
 import { InvalidCursorError } from './user-cursor.ts';
+import { testCursorSeal } from '../../../test/support/cursor-seal.ts';
 
 // The repository and the session store take any context; the use-cases are called as an admin
 // (who may do everything), so these tests are about behaviour: users.access.test.ts is about who may.
@@ -82,7 +83,7 @@ describe('ListUsers', () => {
   it('when 7 users are paged through 3 at a time, then the pages hold 3, 3 and 1 users and the last has no next cursor', async () => {
     const created: User[] = [];
     for (let i = 0; i < 7; i += 1) created.push(await anExisting(`user${i}@example.com`));
-    const listUsers = new ListUsers(users);
+    const listUsers = new ListUsers(users, testCursorSeal());
 
     const first = await listUsers.execute(admin, { limit: 3 });
     const second = await listUsers.execute(admin, { limit: 3, cursor: first.nextCursor ?? undefined });
@@ -98,14 +99,14 @@ describe('ListUsers', () => {
   it('when the users fill the last page exactly, then that page has no next cursor', async () => {
     for (let i = 0; i < 3; i += 1) await anExisting(`user${i}@example.com`);
 
-    const page = await new ListUsers(users).execute(admin, { limit: 3 });
+    const page = await new ListUsers(users, testCursorSeal()).execute(admin, { limit: 3 });
 
     expect(page.items).toHaveLength(3);
     expect(page.nextCursor).toBeNull();
   });
 
   it('when the cursor was not handed out by the service, then InvalidCursorError is thrown', async () => {
-    const listing = new ListUsers(users).execute(admin, { limit: 3, cursor: 'not-a-cursor' });
+    const listing = new ListUsers(users, testCursorSeal()).execute(admin, { limit: 3, cursor: 'not-a-cursor' });
 
     await expect(listing).rejects.toBeInstanceOf(InvalidCursorError);
   });

@@ -33,8 +33,9 @@ export interface ActivitySubscription {
 export interface ActivityFeed {
   /**
    * Events of `userId` after `afterId` (the recorded ones first, then live
-   * ones), or from now on when `afterId` is undefined.
-   * @throws ActivityStreamsExhaustedError, ActivityFeedClosedError
+   * ones), or from now on when `afterId` is undefined. Counted against the
+   * caller's own share (the principal in `ctx`, else `userId`) and the total.
+   * @throws ActivityStreamsPerUserExceededError, ActivityStreamsExhaustedError, ActivityFeedClosedError
    */
   subscribe(ctx: Context, userId: string, afterId: number | undefined): Promise<ActivitySubscription>;
 }

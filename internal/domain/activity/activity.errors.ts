@@ -10,6 +10,18 @@ export class ActivityStreamsExhaustedError extends DomainError {
   }
 }
 
+/** The caller already holds as many activity streams as one user may. */
+export class ActivityStreamsPerUserExceededError extends DomainError {
+  readonly code = 'TOO_MANY_STREAMS_FOR_USER';
+  readonly kind = 'rate_limited';
+  readonly details: { readonly limit: number; readonly retryAfterSeconds: number };
+
+  constructor(limit: number) {
+    super(`you already hold ${limit} activity streams, the most one user may; close one first`);
+    this.details = { limit, retryAfterSeconds: 1 };
+  }
+}
+
 /** The feed is shutting down and takes no more subscribers. */
 export class ActivityFeedClosedError extends DomainError {
   readonly code = 'SHUTTING_DOWN';

@@ -8,6 +8,8 @@ export type ErrorKind =
   | 'forbidden'
   | 'unauthorized'
   | 'unavailable'
+  /** The caller used up their own share of something; the same request works once they give some back. */
+  | 'rate_limited'
   /** The payment was refused (a decline); paying otherwise may work. */
   | 'payment_required'
   /** Well-formed and valid, yet it cannot be carried out (unknown products, a reused idempotency key). */

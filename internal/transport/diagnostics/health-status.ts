@@ -34,6 +34,8 @@ export interface HealthStatusSources {
   readonly activity: () => SubscriberStats;
   /** What was sized from the container's limits at start, and why (undefined: not sized). */
   readonly sizing?: SizingReport;
+  /** Configuration reloads: what applied, what was refused and why, what waits for a restart. */
+  readonly config?: () => unknown;
 }
 
 type Section<T> = T | { readonly error: string };
@@ -91,6 +93,7 @@ export async function healthStatus(sources: HealthStatusSources, timeoutMs: numb
             })),
           },
     activity: await section(() => Promise.resolve(sources.activity()).then((a) => ({ subscribers: a.subscribers, users: a.users, buffered_events: a.bufferedEvents }))),
+    ...(sources.config ? { config: await section(() => Promise.resolve(sources.config?.())) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { DomainError, ValidationError, type ErrorKind } from '../../domain/share
 import { AuthenticationRequiredError } from '../../domain/identity/identity.errors.ts';
 import { sendProblem, type FieldError, type ProblemInit } from './problem.ts';
 import { ClientClosedError, DeadlineExceededError } from './request-context.ts';
+import { INVALID_UTF8 } from './utf8-body.ts';
 
 /** One place maps every failure to problem+json; unknown errors are a bare 500. */
 export function errorHandler(): ErrorRequestHandler {
@@ -40,6 +41,7 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
   precondition_failed: { status: 412, title: 'The resource has changed' },
   precondition_required: { status: 428, title: 'A precondition is required' },
   unavailable: { status: 503, title: 'Temporarily unavailable' },
+  rate_limited: { status: 429, title: 'Too many requests' },
   payment_required: { status: 402, title: 'Payment declined' },
   unprocessable: { status: 422, title: 'The request cannot be processed' },
 };
@@ -68,6 +70,8 @@ function asHttpError(error: unknown): HttpLikeError | undefined {
 }
 
 function fromHttpError(error: HttpLikeError): ProblemInit {
+  // body-parser reports a failed `verify` as 403; the body is what is wrong.
+  if (error.type === INVALID_UTF8) return { status: 400, code: 'INVALID_UTF8', title: 'The body is not valid UTF-8', detail: 'Send the JSON document encoded as UTF-8.' };
   switch (error.status) {
     case 400:
       if (error.type === 'entity.parse.failed') return { status: 400, code: 'MALFORMED_JSON', title: 'The body is not valid JSON', detail: 'Send a well-formed JSON document.' };

@@ -148,3 +148,47 @@ describe('limits and shutdown', () => {
     expect(await Promise.all(open.map((s) => s.ended))).toEqual(['clean', 'clean']);
   });
 });
+
+describe('streams per user', () => {
+  let capped: TestApp;
+
+  beforeAll(async () => {
+    capped = await startTestApp({ ACTIVITY_MAX_STREAMS_PER_USER: '2', ACTIVITY_MAX_SUBSCRIBERS: '4', ACTIVITY_HEARTBEAT_MS: '60000' });
+  });
+
+  afterAll(async () => {
+    for (const s of streams) s.close();
+    await capped?.stop();
+  });
+
+  it('when one customer opens more streams than one user may, then the excess is 429 problem+json and another customer still gets streams', async () => {
+    const greedy = await capped.customer();
+    const other = await capped.customer();
+    const held = await Promise.all([stream(capped, greedy), stream(capped, greedy)]);
+
+    const excess = await fetch(`${capped.baseUrl}/v1/users/${greedy.user.id}/activity/stream`, { headers: { authorization: `Bearer ${greedy.token}` } });
+    const others = await Promise.all([stream(capped, other), stream(capped, other)]);
+
+    expect(held.map((s) => s.status)).toEqual([200, 200]);
+    expect(excess.status).toBe(429);
+    expect(excess.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(excess.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await excess.json()).toMatchObject({ code: 'TOO_MANY_STREAMS_FOR_USER', status: 429, limit: 2 });
+    expect(others.map((s) => s.status)).toEqual([200, 200]);
+    expect(capped.service.activityStats().subscribers).toBe(4);
+  });
+
+  it('when the instance total is reached by users within their share, then a third customer gets 503, and a closed stream gives its owner a slot back', async () => {
+    const third = await capped.customer();
+
+    const refused = await fetch(`${capped.baseUrl}/v1/users/${third.user.id}/activity/stream`, { headers: { authorization: `Bearer ${third.token}` } });
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ code: 'TOO_MANY_STREAMS' });
+
+    for (const s of streams.splice(0)) s.close();
+    await until(() => capped.service.activityStats().subscribers === 0, 'the streams to be gone');
+    const again = await stream(capped, third);
+    expect(again.status).toBe(200);
+    again.close();
+  });
+});

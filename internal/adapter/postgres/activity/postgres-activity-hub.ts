@@ -1,13 +1,15 @@
 import type { ActivityEvent } from '../../../domain/activity/activity-event.ts';
 import type { ActivityFeed, ActivitySubscription, SubscriptionEnd } from '../../../domain/activity/activity-feed.ts';
 import type { ActivityLog } from '../../../domain/activity/activity-log.ts';
-import { ActivityFeedClosedError, ActivityStreamsExhaustedError } from '../../../domain/activity/activity.errors.ts';
+import { ActivityFeedClosedError, ActivityStreamsExhaustedError, ActivityStreamsPerUserExceededError } from '../../../domain/activity/activity.errors.ts';
 import type { Context, ContextLogger } from '../../../domain/shared/context.ts';
 import { ActivitySubscriber } from './activity-subscriber.ts';
 import { parseActivityNotification } from './record-activity.ts';
 
 export interface ActivityHubOptions {
   readonly maxSubscribers: number;
+  /** Most subscriptions one caller may hold at once (a caller is the signed-in user, else the watched one). */
+  readonly maxPerCaller: number;
   /** Events one live subscriber may have waiting; one more cuts it off. */
   readonly bufferEvents: number;
   /** Rows per database read. */
@@ -44,6 +46,9 @@ export class PostgresActivityHub implements ActivityFeed {
   readonly #reading = new Set<string>();
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   #subscribers = 0;
+  /** Subscriptions held per caller; a caller without any has no entry. */
+  readonly #perCaller = new Map<string, number>();
+  readonly #callerOf = new Map<ActivitySubscriber, string>();
   #closed = false;
 
   constructor(log: ActivityLog, options: ActivityHubOptions) {
@@ -53,18 +58,22 @@ export class PostgresActivityHub implements ActivityFeed {
 
   async subscribe(ctx: Context, userId: string, afterId: number | undefined): Promise<ActivitySubscription> {
     if (this.#closed) throw new ActivityFeedClosedError();
+    const caller = ctx.principal?.userId ?? userId;
+    // The caller's own share first: one account holding many streams is told so, and cannot fill the instance.
+    const held = this.#perCaller.get(caller) ?? 0;
+    if (held >= this.#options.maxPerCaller) throw new ActivityStreamsPerUserExceededError(this.#options.maxPerCaller);
     if (this.#subscribers >= this.#options.maxSubscribers) throw new ActivityStreamsExhaustedError(this.#options.maxSubscribers);
-    // Counted before the first await, so concurrent calls cannot pass the cap together.
-    this.#subscribers += 1;
+    // Counted before the first await, so concurrent calls cannot pass the caps together.
+    this.#take(caller);
     let start: number;
     try {
       start = afterId ?? (await this.#log.latestId(ctx, userId));
     } catch (error) {
-      this.#subscribers -= 1;
+      this.#give(caller);
       throw error;
     }
     if (this.#closed) {
-      this.#subscribers -= 1;
+      this.#give(caller);
       throw new ActivityFeedClosedError();
     }
     const subscriber = new ActivitySubscriber(userId, start, this.#options.bufferEvents, {
@@ -79,7 +88,20 @@ export class PostgresActivityHub implements ActivityFeed {
       this.#groups.set(userId, group);
     }
     group.add(subscriber);
+    this.#callerOf.set(subscriber, caller);
     return subscriber;
+  }
+
+  #take(caller: string): void {
+    this.#subscribers += 1;
+    this.#perCaller.set(caller, (this.#perCaller.get(caller) ?? 0) + 1);
+  }
+
+  #give(caller: string): void {
+    this.#subscribers -= 1;
+    const left = (this.#perCaller.get(caller) ?? 1) - 1;
+    if (left > 0) this.#perCaller.set(caller, left);
+    else this.#perCaller.delete(caller);
   }
 
   /** A raw NOTIFY payload from the listener. */
@@ -116,7 +138,8 @@ export class PostgresActivityHub implements ActivityFeed {
   #remove(subscriber: ActivitySubscriber, reason: SubscriptionEnd): void {
     const group = this.#groups.get(subscriber.userId);
     if (!group?.delete(subscriber)) return;
-    this.#subscribers -= 1;
+    this.#give(this.#callerOf.get(subscriber) ?? subscriber.userId);
+    this.#callerOf.delete(subscriber);
     if (group.size === 0) {
       this.#groups.delete(subscriber.userId);
       this.#pending.delete(subscriber.userId);
