@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { CheckReadiness } from '../../app/health/check-readiness.use-case.ts';
@@ -138,7 +138,7 @@ export function buildApp(deps: AppDeps): Express {
       ignorePaths: /^\/openapi\.yaml$/,
       fileUploader: false,
   });
-  app.use(chain([{ handler: validator as unknown as RequestHandler[] }]));
+  app.use(chain([{ handler: validator }]));
 
   // Each router under its path prefix: a request only tries the routes of the router its path names.
   app.use(healthRouter(deps.checkReadiness));
