@@ -127,7 +127,7 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     '## How the run is set up',
     '',
     "- Each scenario is compared with the bare server doing the least comparable work: the cached reads (product, own user) with the express hello-world; the pages with express running the service's own page SELECT on the service's tables; login and the order read with express + one primary-key SELECT; order placement with express + a two-statement write transaction.",
-    `- The service runs as its own process (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, \`${report.serviceRuntime}\` as in \`deployments/k8s/app/api-deployment.yaml\`) on a fresh database of its own (`ordersvc_bench_<pid>`, dropped at the end), with Redis when one answers and the sandbox payment gateway as a separate process with no injected latency.`,
+    `- The service runs as its own process (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, \`${report.serviceRuntime}\` as in \`deployments/k8s/app/api-deployment.yaml\`) on a fresh database of its own (\`ordersvc_bench_<pid>\`, dropped at the end), with Redis when one answers and the sandbox payment gateway as a separate process with no injected latency.`,
     `- Limits raised so that the service's own throttles are not what is measured: ${Object.entries(report.raisedLimits)
       .map(([key, value]) => `\`${key}=${value}\``)
       .join(', ')}.`,

@@ -6,10 +6,12 @@ import type { IdempotencyKeysTable } from './idempotency-keys.table.ts';
 import type { JobEffectsTable } from './job-effects.table.ts';
 import type { NotificationsTable } from './notifications.table.ts';
 import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
+import type { InboxTable, OutboxTable, ProductSalesTable } from './outbox.table.ts';
 import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
 import type { ServiceKeysTable } from './service-keys.table.ts';
+import type { SignInAttemptsTable } from './sign-in-attempts.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
 import type { StockReservationsTable } from './stock-reservations.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
@@ -29,7 +31,11 @@ export interface Database {
   activity_events: ActivityEventsTable;
   feature_flags: FeatureFlagsTable;
   feature_flag_changes: FeatureFlagChangesTable;
+  outbox: OutboxTable;
+  inbox: InboxTable;
+  product_sales: ProductSalesTable;
   service_keys: ServiceKeysTable;
+  sign_in_attempts: SignInAttemptsTable;
 }
 
 export interface PoolSettings {

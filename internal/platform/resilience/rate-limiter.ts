@@ -79,16 +79,19 @@ export class RateLimiter {
   /**
    * Resolves when a request may go, with how long that took. Rejects with
    * `signal.reason` when the signal aborts first (the slot it had asked for is
-   * still used up later: Bottleneck cannot take a queued job back).
+   * still used up later: Bottleneck cannot take a queued job back). An
+   * `urgent` request (settling what was done) goes ahead of those waiting.
    */
-  async acquire(signal: AbortSignal): Promise<number> {
+  async acquire(signal: AbortSignal, options: { readonly urgent?: boolean } = {}): Promise<number> {
     signal.throwIfAborted();
     const startedAt = performance.now();
+    // Bottleneck runs lower priorities first (default 5): an urgent request goes ahead of every waiting one.
+    const job = { priority: options.urgent ? 1 : 5 };
     if (this.#shared?.usable()) {
-      await this.#shared.acquire(signal);
+      await this.#shared.acquire(signal, job);
       return performance.now() - startedAt;
     }
-    await raceAbort(this.#local.schedule(noop), signal);
+    await raceAbort(this.#local.schedule(job, noop), signal);
     return performance.now() - startedAt;
   }
 
@@ -139,11 +142,11 @@ class LeasedQuota {
     return this.#client.status === 'ready';
   }
 
-  async acquire(signal: AbortSignal): Promise<void> {
+  async acquire(signal: AbortSignal, job: { readonly priority: number }): Promise<void> {
     this.#waiting++;
     // The first caller after an idle spell asks at once; later ones ride on the ticks.
     if (this.#waiting === 1 && this.#left === 0) void this.#lease(false);
-    await raceAbort(this.#limiter.schedule(this.#spend), signal);
+    await raceAbort(this.#limiter.schedule(job, this.#spend), signal);
   }
 
   async stop(): Promise<void> {

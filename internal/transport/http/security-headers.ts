@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
-/** Helmet's defaults for an API that serves JSON only, and CORS for the configured origins. */
-export function securityHeaders(corsOrigins: readonly string[]): RequestHandler[] {
+/** Helmet's defaults for an API that serves JSON only, and CORS for the configured origins (asked per request: they may change while running). */
+export function securityHeaders(corsOrigins: () => readonly string[]): RequestHandler[] {
   const headers = helmetHeaders();
   // Helmet's headers do not depend on the request: computed once, written as a block.
   const handlers: RequestHandler[] = [
@@ -13,17 +13,20 @@ export function securityHeaders(corsOrigins: readonly string[]): RequestHandler[
       next();
     },
   ];
-  if (corsOrigins.length > 0) {
-    handlers.push(
-      cors({
-        origin: [...corsOrigins],
-        methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id', 'traceparent'],
-        exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Cache', 'X-Served-Stale'],
-        maxAge: 600,
-      }),
-    );
-  }
+  handlers.push(
+    cors({
+      // Read per request, answered as the static option would be: none listed is no CORS at all,
+      // a list is matched (with `Vary: Origin`).
+      origin: (_origin, callback) => {
+        const origins = corsOrigins();
+        callback(null, origins.length > 0 ? [...origins] : false);
+      },
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id', 'traceparent'],
+      exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Cache', 'X-Served-Stale'],
+      maxAge: 600,
+    }),
+  );
   return handlers;
 }
 
