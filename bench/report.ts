@@ -5,6 +5,9 @@ import type { RepeatedRun } from './repeated-run.ts';
 import { curveSection, profileSection, type CurveResult } from './report-sections.ts';
 import type { ProfileSummary } from './profile-summary.ts';
 import { checkTargets, cpuRatio } from './targets.ts';
+import { count, cpu, ms, percent } from './format.ts';
+
+export { count } from './format.ts';
 
 export interface Environment extends Machine {
   readonly date: string;
@@ -162,23 +165,6 @@ function statusLines(report: BenchReport): string[] {
   return lines.length === 0 ? ['None: every answer was 2xx.'] : lines;
 }
 
-export function percent(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)}%`;
-}
-
-export function count(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  return Math.round(value)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-// autocannon's latencies have millisecond resolution: 0 means under a millisecond.
-export function ms(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  return value === 0 ? '< 1' : String(Math.round(value * 10) / 10);
-}
-
 function rss(bytes: number | null): string {
   return bytes === null ? '–' : String(mebibytes(bytes));
 }
@@ -189,8 +175,4 @@ function mebibytes(bytes: number): number {
 
 function gibibytes(bytes: number): string {
   return (bytes / 1024 ** 3).toFixed(1);
-}
-
-export function cpu(micros: number | null): string {
-  return micros === null ? '–' : count(micros);
 }
