@@ -58,7 +58,8 @@ import { createJobs } from './jobs.ts';
 import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirmation.job.ts';
 import { orderRecoveryRequest } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
-import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
+import { createSessions, sessionStoreSettings } from '../shared/session-store.ts';
+import { startIdentitySync, type RunningIdentitySync } from './identity-sync.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
 import { openCursorSeal } from './cursor-seal.ts';
@@ -107,11 +108,13 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   let diagnostics: RunningDiagnostics | undefined;
   let metricsListener: RunningHttpServer | undefined;
   let apiRateLimit: BatchedRateLimitStore | undefined;
+  let identitySync: RunningIdentitySync | undefined;
   const closeClients = async () => {
     await metricsListener?.stop(0);
     await diagnostics?.stop(0);
     await jobs?.stop();
     await activity?.stop();
+    await identitySync?.stop();
     await featureFlags?.stop();
     await apiRateLimit?.close();
     redis?.disconnect();
@@ -125,7 +128,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const users = new CachedUserRepository(pgUsers, caches.users);
     const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db);
-    const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
+    const sessionStore = createSessions(sessionStoreSettings(config), database.db, redis);
+    const sessions = sessionStore.store;
+    identitySync = await startIdentitySync(config, logger, database, { evictSessions: sessionStore.evictUser, refreshUser: (ctx, id) => users.refresh(ctx, id) });
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
     const cursors = await openCursorSeal(config, database);
@@ -138,7 +143,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
-    const schedules = createSchedules({ config, logger, database, recovery, redis: redis !== undefined });
+    const schedules = createSchedules({ config, logger, database, recovery });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
@@ -271,6 +276,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const startedJobs = jobs;
     shutdown.add('job workers', () => startedJobs.stop());
     shutdown.add('feature flags', () => flags.stop());
+    const startedIdentitySync = identitySync;
+    shutdown.add('identity sync', () => startedIdentitySync.stop());
     shutdown.add('scheduled runs', () => schedules.stop(config.shutdown.graceMs));
     shutdown.add('payment gateway', () => payments.close());
     shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));

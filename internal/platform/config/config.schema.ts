@@ -18,7 +18,6 @@ export interface AppConfig {
   auth: {
     sessionIdleTtlMs: number;
     sessionAbsoluteTtlMs: number;
-    sessionFallback: 'none' | 'postgres';
     hashConcurrency: number;
     hashQueue: number;
     bootstrapAdminEmail: string;
@@ -222,12 +221,6 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 12 * 3_600_000,
       env: 'SESSION_ABSOLUTE_TTL_MS',
-    },
-    sessionFallback: {
-      doc: "With Redis configured: 'postgres' also writes sessions to PostgreSQL and reads them from there while Redis is down; 'none' answers 503 to authenticated calls instead.",
-      format: ['none', 'postgres'],
-      default: 'none',
-      env: 'SESSION_STORE_FALLBACK',
     },
     hashConcurrency: {
       doc: 'Most password hashes computed at once (CPU-bound).',
