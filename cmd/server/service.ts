@@ -30,6 +30,10 @@ import { GetCurrentUser } from '../../internal/app/auth/get-current-user.use-cas
 import { Login } from '../../internal/app/auth/login.use-case.ts';
 import { Logout } from '../../internal/app/auth/logout.use-case.ts';
 import { Register } from '../../internal/app/auth/register.use-case.ts';
+import { ChangePassword } from '../../internal/app/auth/change-password.use-case.ts';
+import { IssuePasswordReset } from '../../internal/app/auth/issue-password-reset.use-case.ts';
+import { RedeemPasswordReset } from '../../internal/app/auth/redeem-password-reset.use-case.ts';
+import { PostgresPasswordResetTokens } from '../../internal/adapter/postgres/postgres-password-reset-tokens.ts';
 import { CheckReadiness } from '../../internal/app/health/check-readiness.use-case.ts';
 import { CreateProduct } from '../../internal/app/products/create-product.use-case.ts';
 import { GetProduct } from '../../internal/app/products/get-product.use-case.ts';
@@ -145,6 +149,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
     const schedules = createSchedules({ config, logger, database, recovery });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
+    const signInThrottle = createSignInThrottle(config, logger, database, redis);
+    const passwordResets = new PostgresPasswordResetTokens(database.db);
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
@@ -187,9 +193,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       auth: {
         register: new Register(credentials, hasher, uuidv7),
         // Sessions take their roles from this read: never from a cache.
-        login: new Login(credentials, pgUsers, hasher, sessions, createSignInThrottle(config, logger, database, redis), lifetime),
+        login: new Login(credentials, pgUsers, hasher, sessions, signInThrottle, lifetime),
         logout: new Logout(sessions),
         getCurrentUser: new GetCurrentUser(users),
+        changePassword: new ChangePassword(credentials, pgUsers, hasher, sessions, signInThrottle, lifetime),
+        redeemPasswordReset: new RedeemPasswordReset(passwordResets, pgUsers, credentials, hasher, sessions),
       },
       users: {
         createUser: new CreateUser(users, uuidv7),
@@ -197,6 +205,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         listUsers: new ListUsers(users, cursors),
         updateUser: new UpdateUser(users, sessions),
         deleteUser: new DeleteUser(users, sessions),
+        issuePasswordReset: new IssuePasswordReset(users, passwordResets, config.auth.passwordResetTtlMs),
       },
       products: {
         createProduct: new CreateProduct(products, uuidv7),

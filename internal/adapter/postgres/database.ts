@@ -9,6 +9,7 @@ import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
 import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
+import type { PasswordResetsTable } from './password-resets.table.ts';
 import type { ServiceKeysTable } from './service-keys.table.ts';
 import type { SignInAttemptsTable } from './sign-in-attempts.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
@@ -32,6 +33,7 @@ export interface Database {
   feature_flag_changes: FeatureFlagChangesTable;
   service_keys: ServiceKeysTable;
   sign_in_attempts: SignInAttemptsTable;
+  password_resets: PasswordResetsTable;
 }
 
 export interface PoolSettings {

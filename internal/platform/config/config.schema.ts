@@ -26,6 +26,7 @@ export interface AppConfig {
     signInDelayBaseMs: number;
     signInDelayMaxMs: number;
     signInForgetAfterMs: number;
+    passwordResetTtlMs: number;
   };
   rateLimit: {
     windowMs: number;
@@ -270,6 +271,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 15 * 60_000,
       env: 'SIGN_IN_FORGET_AFTER_MS',
+    },
+    passwordResetTtlMs: {
+      doc: 'How long a password reset token an admin issued stays redeemable.',
+      format: 'positive-int',
+      default: 24 * 3_600_000,
+      env: 'PASSWORD_RESET_TTL_MS',
     },
   },
   rateLimit: {

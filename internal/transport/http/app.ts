@@ -103,7 +103,7 @@ export function buildApp(deps: AppDeps): Express {
   const onLimited = metrics ? (name: string) => metrics.rateLimited(name) : undefined;
   // Probes are never limited: only the API is.
   app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }));
-  app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }));
+  app.use(['/v1/auth/login', '/v1/auth/register', '/v1/auth/password-reset'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }));
 
   app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false, verify: rejectInvalidUtf8 }));
   app.get('/openapi.yaml', (_req, res) => {
