@@ -21,10 +21,11 @@ export class LoadDriver {
   #current: autocannon.Instance | undefined;
   #stopped = false;
 
-  /** Warm-up (discarded), then the measured run with the server's RSS sampled. */
-  async measure(spec: LoadSpec, rss: RssSampler | undefined): Promise<Measurement> {
+  /** Warm-up (discarded), then the measured run with the server's RSS sampled; `onWindow` is called as the measured run starts. */
+  async measure(spec: LoadSpec, rss: RssSampler | undefined, onWindow?: () => void): Promise<Measurement> {
     if (spec.warmupSeconds > 0) await this.#run(spec, spec.warmupSeconds);
     rss?.resetWindow();
+    onWindow?.();
     const result = await this.#run(spec, spec.durationSeconds);
     return toMeasurement(spec, result, rss?.windowPeak() ?? null, rss?.windowCpuSeconds() ?? null);
   }

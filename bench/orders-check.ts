@@ -8,7 +8,7 @@ import { PRODUCT_STOCK } from './seed.ts';
  * is pending any more (requests cut off at the end of a run settle shortly
  * after). 0 means nothing was oversold or lost.
  */
-export async function stockDrift(db: Kysely<Database>, productCount: number, settleTimeoutMs = 30_000): Promise<{ drift: number; pending: number }> {
+export async function stockDrift(db: Kysely<Database>, settleTimeoutMs = 30_000): Promise<{ drift: number; pending: number }> {
   const deadline = performance.now() + settleTimeoutMs;
   let pending = await pendingOrders(db);
   while (pending > 0 && performance.now() < deadline) {
@@ -17,7 +17,7 @@ export async function stockDrift(db: Kysely<Database>, productCount: number, set
   }
   const { rows } = await sql<{ taken: string; held: string }>`
     SELECT
-      (SELECT ${productCount}::bigint * ${PRODUCT_STOCK} - coalesce(sum(stock), 0) FROM products) AS taken,
+      (SELECT count(*) * ${PRODUCT_STOCK}::bigint - coalesce(sum(stock), 0) FROM products) AS taken,
       (SELECT coalesce(sum((line->>'quantity')::bigint), 0)
          FROM stock_reservations, jsonb_array_elements(lines) AS line
         WHERE state = 'reserved') AS held`.execute(db);

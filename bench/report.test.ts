@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS, type ScenarioInfo } from './catalog.ts';
+import type { ScenarioInfo } from './catalog.ts';
+import { HTTP_SCENARIOS } from './http-scenarios.ts';
 import { toMeasurement, type Measurement } from './measurement.ts';
-import { checkTarget, count, flagsOf, formatMarkdown, keptSection, ratioTo, type BenchReport } from './report.ts';
+import { aggregateRuns } from './repeated-run.ts';
+import { count, flagsOf, formatMarkdown, keptSection, type BenchReport } from './report.ts';
 
 function measurement(overrides: Partial<Measurement> = {}): Measurement {
   return {
@@ -26,7 +28,7 @@ function measurement(overrides: Partial<Measurement> = {}): Measurement {
 }
 
 function scenario(name: string): ScenarioInfo {
-  const info = SCENARIOS.find((s) => s.name === name);
+  const info = HTTP_SCENARIOS.find((s) => s.name === name);
   if (!info) throw new Error(`no scenario ${name}`);
   return info;
 }
@@ -46,15 +48,15 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
       postgres: 'PostgreSQL 17',
       redis: 'none',
     },
-    settings: { quick: true, connections: 64, warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000, productStock: 1_000_000 },
+    settings: { quick: true, repeat: 1, connections: 64, warmupSeconds: 1, durationSeconds: 4, users: 10_000, products: 1_000, productStock: 1_000_000 },
     raisedLimits: { RATE_LIMIT_API_PER_WINDOW: '1000000000' },
     serviceRuntime: 'NODE_OPTIONS=--max-old-space-size=128',
-    baselines: [measurement(), measurement({ name: 'express-pg-write', title: 'write', okPerSecond: 2_000, requestsPerSecond: 2_000 })],
+    baselines: [aggregateRuns([measurement()]), aggregateRuns([measurement({ name: 'express-pg-write', title: 'write', okPerSecond: 2_000, requestsPerSecond: 2_000, cpuMicrosPerRequest: 750 })])],
     scenarios: [
-      { info: scenario('product-read'), measurement: measurement({ name: 'product-read', okPerSecond: 7_000, requestsPerSecond: 7_000, latencyP99Ms: 20 }) },
+      { info: scenario('product-read'), result: aggregateRuns([measurement({ name: 'product-read', okPerSecond: 7_000, requestsPerSecond: 7_000, latencyP99Ms: 20, cpuMicrosPerRequest: 180 })]) },
       {
         info: scenario('order-place'),
-        measurement: measurement({
+        result: aggregateRuns([measurement({
           name: 'order-place',
           requests: 1_000,
           okPerSecond: 50,
@@ -62,9 +64,30 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
           non2xx: 500,
           statusCounts: { '201': 500, '503': 500 },
           latencyP99Ms: 300,
-        }),
+          cpuMicrosPerRequest: 6_000,
+        })]),
+        profile: {
+          busySamples: 1_000,
+          idleShare: 0.02,
+          packages: [{ name: 'kysely', share: 0.09 }, { name: '(native)', share: 0.2 }],
+          frames: [{ name: 'writev', package: '(native)', share: 0.15 }],
+        },
       },
       { info: scenario('order-read'), skipped: 'no paid orders' },
+    ],
+    curves: [
+      {
+        name: 'users-table',
+        title: 'user page of 50 by rows in the users table',
+        xLabel: 'rows in users',
+        expectation: 'flat',
+        points: [
+          { x: 10_000, result: aggregateRuns([measurement({ cpuMicrosPerRequest: 1_000 })]) },
+          { x: 1_000_000, result: aggregateRuns([measurement({ cpuMicrosPerRequest: 2_500 })]) },
+        ],
+        verdict: { flagged: true, reason: 'grows 150% from x=10000 to x=1000000 where it should be flat (tolerance 30%)' },
+        svg: 'benchmarks/users-table.svg',
+      },
     ],
     stockDrift: 0,
     servicePeakRssBytes: 150 * 1024 * 1024,
@@ -73,24 +96,7 @@ function report(overrides: Partial<BenchReport> = {}): BenchReport {
   };
 }
 
-describe('ratios', () => {
-  it("when both ran, then the ratio is the scenario's 2xx rate over the baseline's", () => {
-    expect(ratioTo(measurement({ okPerSecond: 6_000 }), measurement({ okPerSecond: 10_000 }))).toBeCloseTo(0.6);
-  });
-
-  it('when the scenario answered mostly errors, then only its 2xx answers count', () => {
-    expect(ratioTo(measurement({ requestsPerSecond: 20_000, okPerSecond: 1_000 }), measurement())).toBeCloseTo(0.1);
-  });
-
-  it.each([
-    ['the baseline is missing', undefined],
-    ['the baseline served nothing', measurement({ okPerSecond: 0 })],
-  ])('when %s, then there is no ratio', (_case, baseline) => {
-    expect(ratioTo(measurement(), baseline)).toBeNull();
-  });
-});
-
-describe('flags and targets', () => {
+describe('flags', () => {
   it('when a run is clean, then it carries no flags', () => {
     expect(flagsOf(measurement())).toEqual([]);
   });
@@ -103,20 +109,6 @@ describe('flags and targets', () => {
   it('when the non-2xx share is at most 1%, then it is not flagged (but still counted)', () => {
     expect(flagsOf(measurement({ requests: 1_000, non2xx: 10 }))).toEqual([]);
   });
-
-  it('when every part of a target holds, then it is met', () => {
-    const check = checkTarget(scenario('product-read'), measurement({ okPerSecond: 6_500, latencyP99Ms: 24 }), measurement());
-    expect(check).toEqual({ description: '≥ 60% of express-hello, p99 < 25 ms, 0 errors', misses: [] });
-  });
-
-  it('when ratio, p99 and errors miss, then each miss is named', () => {
-    const check = checkTarget(scenario('order-place'), measurement({ okPerSecond: 500, latencyP99Ms: 150, non2xx: 2 }), measurement({ okPerSecond: 2_000 }));
-    expect(check?.misses).toEqual(['ratio 25.0% < 35%', 'p99 150 ms ≥ 150 ms', '0 errors, 2 non-2xx']);
-  });
-
-  it('when a scenario has no target, then nothing is checked', () => {
-    expect(checkTarget(scenario('login'), measurement(), measurement())).toBeUndefined();
-  });
 });
 
 describe('the markdown report', () => {
@@ -127,9 +119,10 @@ describe('the markdown report', () => {
     expect(markdown).toContain('| Node | v22.0.0 |');
     expect(markdown).toContain('| Commit | abc123 |');
     expect(markdown).toContain('`npm run bench -- --quick`');
-    expect(markdown).toContain('| bare express 5 hello-world | 10,000 | 5 | 12 | 100,000 | 0 | 0 | 80 | 95 |  |');
-    expect(markdown).toContain('| cached product read (GET /v1/products/{id}, 8 hot ids) | 7,000 | 5 | 20 | 100,000 | 0 | 0 | 80 | 95 | express-hello | 70.0% |');
-    expect(markdown).toContain('**met**');
+    expect(markdown).toContain('| bare express 5 hello-world | 10,000 | 5 | 12 | 100,000 | 0 | 0 | 80 | 95 | – |  |');
+    expect(markdown).toContain('| cached product read (GET /v1/products/{id}, 8 hot ids) | 7,000 | 5 | 20 | 100,000 | 0 | 0 | 80 | 180 | – | express-hello | 1.89× |');
+    expect(markdown).toContain('| product-read | CPU/req ≤ 2× express-hello | 1.89× (180 vs 95 µs) | **met** |');
+    expect(markdown).toContain('| order-place | CPU/req ≤ 5× express-pg-write | 8.00× (6000 vs 750 µs) | **missed** | missed by 3.00× (60%) |');
     expect(markdown).toContain('`RATE_LIMIT_API_PER_WINDOW=1000000000`');
     expect(markdown).toContain('- Taken while other work ran on the machine.');
     expect(markdown).toContain('0 units oversold or lost');
@@ -141,7 +134,6 @@ describe('the markdown report', () => {
 
     expect(row).toContain('| 1,000 | 0 | 500 |');
     expect(row).toContain('⚠ non-2xx 50.0%');
-    expect(row).toContain('**missed**');
     expect(markdown).toContain('- order-place: 503 × 500');
   });
 
@@ -161,6 +153,23 @@ describe('the markdown report', () => {
     expect(second).toContain('## Before/after\n\nThe cache made product reads 3x faster.');
     expect(second.match(/Everything below this line is kept/g)).toHaveLength(1);
     expect(keptSection(undefined)).toContain('Everything below this line is kept');
+  });
+
+  it('when curves and profiles were taken, then each curve has its table, verdict and plot, and each profile its packages and frames', () => {
+    const markdown = formatMarkdown(report());
+    expect(markdown).toContain('### user page of 50 by rows in the users table (flat) ⚠');
+    expect(markdown).toContain('| 1,000,000 | 2,500 | – |');
+    expect(markdown).toContain('![user page of 50 by rows in the users table](benchmarks/users-table.svg)');
+    expect(markdown).toContain('### order-place');
+    expect(markdown).toContain('By package: kysely 9.0% · (native) 20.0%');
+    expect(markdown).toContain('| `writev` | (native) | 15.0% |');
+  });
+
+  it('when there were several rounds, then the spread is shown beside the medians', () => {
+    const runs = aggregateRuns([measurement({ cpuMicrosPerRequest: 90 }), measurement({ cpuMicrosPerRequest: 110 }), measurement({ cpuMicrosPerRequest: 100 })]);
+    const markdown = formatMarkdown(report({ baselines: [runs], settings: { ...report().settings, repeat: 3 } }));
+    expect(markdown).toContain('| 100 | ±10%, ±0% |');
+    expect(markdown).toContain('3 rounds alternating baselines and scenarios');
   });
 
   it('when numbers are large, then they get thousands separators', () => {

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { Fixtures } from './fixtures.ts';
-import { randomLines } from './scenarios.ts';
+import { randomLines } from './http-scenarios.ts';
 
 /** The mix, in parts per thousand: mostly reads and pages, orders, and few logins (each is an argon2id hash). */
 export const SOAK_MIX = [

@@ -1,11 +1,15 @@
-import { commandSetup } from '../shared/command-setup.ts';
+import { commandSetup, failUsage, parseCommandWords } from '../shared/command-setup.ts';
 import { openDatabase } from '../shared/database.ts';
 
-const USAGE = 'usage: npm run migrate -- up | down | status';
-const command = process.argv[2];
-if (command !== 'up' && command !== 'down' && command !== 'status') {
-  console.error(USAGE);
-  process.exit(2);
+const USAGE = `usage: npm run migrate -- up | down | status
+  up      applies every pending migration (migrations/*.up.sql, in name order)
+  down    reverts the last applied migration
+  status  lists the migrations, applied or pending
+Uses DATABASE_URL, or the embedded PostgreSQL when it is empty.`;
+const { positionals } = parseCommandWords(USAGE, {}, { positionals: true });
+const command = positionals[0];
+if (positionals.length !== 1 || (command !== 'up' && command !== 'down' && command !== 'status')) {
+  failUsage(USAGE, positionals.length === 0 ? 'say what to do: up, down or status' : `unknown command "${positionals.join(' ')}"`);
 }
 
 const { config, logger } = commandSetup();

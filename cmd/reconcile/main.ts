@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { PostgresOrderRepository } from '../../internal/adapter/postgres/postgres-order-repository.ts';
 import { ReconcileOrders, RECONCILE_PAGE_MAX } from '../../internal/app/orders/reconcile-orders.use-case.ts';
-import { commandSetup } from '../shared/command-setup.ts';
+import { commandSetup, parseCommandLine } from '../shared/command-setup.ts';
 import { openDatabase } from '../shared/database.ts';
 import { openPaymentGateway } from '../shared/payment-gateway.ts';
 
-// Compares every order with what the payment gateway holds for it and prints
-// the disagreements as JSON lines; exits 1 when there is any.
+const USAGE = `usage: npm run reconcile
+  Compares every order with what the payment gateway holds for it, prints each disagreement
+  as a JSON line and exits 1 when there is any (0 when all agree).
+  The gateway is PAYMENT_GATEWAY_URL, or, when it is empty, the sandbox gateway's state kept in the database.`;
+parseCommandLine(USAGE, {});
 const { config, logger } = commandSetup();
 if (config.payment.gatewayUrl === '') {
   console.error('set PAYMENT_GATEWAY_URL: reconciliation compares with the real gateway, not a fresh sandbox');

@@ -6,6 +6,7 @@ import { PostgresScheduleCoordinator } from '../../internal/adapter/postgres/pos
 import { PostgresSessionStore } from '../../internal/adapter/postgres/postgres-session-store.ts';
 import { PostgresSignInThrottle } from '../../internal/adapter/postgres/postgres-sign-in-throttle.ts';
 import { signInThrottlePolicy } from './sign-in-throttle.ts';
+import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
 import type { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import { ListSchedules } from '../../internal/app/scheduling/list-schedules.use-case.ts';
 import type { Context } from '../../internal/domain/shared/context.ts';
@@ -39,6 +40,7 @@ export function createSchedules({ config, logger, database, recovery }: Schedule
   const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const batchSize = config.schedules.purgeBatchSize;
   const idempotency = new PostgresIdempotencyStore(database.db);
+  const outbox = new PostgresOutboxStore(database.db);
   const sessions = new PostgresSessionStore(database.db, { idleTtlMs: config.auth.sessionIdleTtlMs });
   const signInAttempts = new PostgresSignInThrottle(database.db, signInThrottlePolicy(config));
   const contextOf = (run: ScheduledRun): Context => {
@@ -83,6 +85,11 @@ export function createSchedules({ config, logger, database, recovery }: Schedule
         const ctx = contextOf(run);
         return purgeInBatches(run.signal, batchSize, (limit) => signInAttempts.purgeExpired(ctx, limit));
       },
+    },
+    {
+      name: 'purge-outbox',
+      ...settingsOf(config.schedules.purgeOutbox),
+      task: (run) => purgeInBatches(run.signal, batchSize, (limit) => outbox.purgePublished(new Date(Date.now() - config.events.outboxRetentionMs), limit)),
     },
   ];
 

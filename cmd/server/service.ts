@@ -3,14 +3,15 @@ import { parse as parseYaml } from 'yaml';
 import { v7 as uuidv7 } from 'uuid';
 import { CachedStockReservations } from '../../internal/adapter/cache/cached-stock-reservations.ts';
 import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
+import { PostgresOverdueOrders } from '../../internal/adapter/postgres/postgres-overdue-orders.ts';
 import { PostgresOrderRepository } from '../../internal/adapter/postgres/postgres-order-repository.ts';
 import { PostgresProductCatalog } from '../../internal/adapter/postgres/postgres-product-catalog.ts';
 import { PostgresStockReservations } from '../../internal/adapter/postgres/postgres-stock-reservations.ts';
 import { CancelOrder } from '../../internal/app/orders/cancel-order.use-case.ts';
 import { GetOrder } from '../../internal/app/orders/get-order.use-case.ts';
-import { IdempotentPlaceOrder } from '../../internal/app/orders/idempotent-place-order.ts';
 import { ListOrders } from '../../internal/app/orders/list-orders.use-case.ts';
 import { PlaceOrder } from '../../internal/app/orders/place-order.use-case.ts';
+import { OrderFollowUpJobs } from '../../internal/app/orders/order-follow-up-jobs.ts';
 import { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import { openPaymentGateway } from '../shared/payment-gateway.ts';
 import { CachedProductRepository } from '../../internal/adapter/cache/cached-product-repository.ts';
@@ -59,13 +60,14 @@ import { createCaches } from './caches.ts';
 import { createFlags, type StartedFlags } from './flags.ts';
 import { createSchedules } from './schedules.ts';
 import { createJobs } from './jobs.ts';
-import { orderConfirmationRequest } from '../../internal/app/jobs/order-confirmation.job.ts';
-import { orderRecoveryRequest } from '../../internal/app/jobs/order-recovery.job.ts';
+import { createEvents, type EventsComponent } from './events.ts';
+import { OrderRecoveryJobs } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessions, sessionStoreSettings } from '../shared/session-store.ts';
 import { startIdentitySync, type RunningIdentitySync } from './identity-sync.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
+import { createConfigReload } from './config-reload.ts';
 import { openCursorSeal } from './cursor-seal.ts';
 import { createSignInThrottle } from './sign-in-throttle.ts';
 import { startServiceTracing } from './tracing.ts';
@@ -91,16 +93,19 @@ export interface ServiceOptions {
   readonly onQuery?: QueryObserver;
   /** Tests: with tracing enabled, spans go to this exporter instead of the OTLP collector. */
   readonly spanExporter?: SpanExporter;
+  /** The environment `config` was loaded from; a reload (SIGHUP, CONFIG_FILE) reads it again. Default: process.env. */
+  readonly configEnv?: NodeJS.ProcessEnv;
 }
 
 export async function startService(config: AppConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   // Before anything starts: a diagnostics listener open to the network without a token is refused.
   checkDiagnosticsSettings(config);
   const shutdown = new Shutdown(logger);
+  const reload = createConfigReload(config, logger, options.configEnv ?? process.env);
   const metrics = createMetrics(config, logger);
   const tracing = startServiceTracing(config, logger, { exporter: options.spanExporter });
   const onQuery = combineQueryObservers(options.onQuery, metrics?.onQuery, tracing.onQuery);
-  const database = await openDatabase(config, logger, onQuery ? { onQuery } : {}).catch(async (error: unknown) => {
+  const database = await openDatabase(config, logger, { ...(onQuery ? { onQuery } : {}), slowQueryMs: () => reload.current.database.slowQueryMs }).catch(async (error: unknown) => {
     await tracing.shutdown();
     throw error;
   });
@@ -113,10 +118,13 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   let metricsListener: RunningHttpServer | undefined;
   let apiRateLimit: BatchedRateLimitStore | undefined;
   let identitySync: RunningIdentitySync | undefined;
+  let events: EventsComponent | undefined;
   const closeClients = async () => {
+    await reload.stop();
     await metricsListener?.stop(0);
     await diagnostics?.stop(0);
     await jobs?.stop();
+    await events?.stop();
     await activity?.stop();
     await identitySync?.stop();
     await featureFlags?.stop();
@@ -127,11 +135,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   };
   try {
     const flagSettings = createFlags(config, logger, database);
+    reload.attach({ pool: database.pool, flags: flagSettings });
     const caches = createCaches(config, logger, redis, flagSettings.cacheBypassed);
-    const pgUsers = new PostgresUserRepository(database.db);
+    // Integration events: written in the changes' transactions, relayed to NATS or the in-process consumers.
+    events = createEvents(config, logger, database, { metrics: metrics?.events, newId: uuidv7 });
+    const pgUsers = new PostgresUserRepository(database.db, events.outbox);
     const users = new CachedUserRepository(pgUsers, caches.users);
-    const products = new CachedProductRepository(new PostgresProductRepository(database.db), caches.products);
-    const credentials = new PostgresCredentialsRepository(database.db);
+    const products = new CachedProductRepository(new PostgresProductRepository(database.db, events.outbox), caches.products);
+    const credentials = new PostgresCredentialsRepository(database.db, events.outbox);
     const sessionStore = createSessions(sessionStoreSettings(config), database.db, redis);
     const sessions = sessionStore.store;
     identitySync = await startIdentitySync(config, logger, database, { evictSessions: sessionStore.evictUser, refreshUser: (ctx, id) => users.refresh(ctx, id) });
@@ -139,12 +150,8 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
     const cursors = await openCursorSeal(config, database);
     const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
-    const orderRepository = new PostgresOrderRepository(database.db, {
-      // The confirmation is enqueued in the transaction that makes the order paid: both or neither.
-      onStatusChanged: async (trx, _before, after) => {
-        if (after.status === 'paid') await jobQueue.enqueueInTransaction(trx, orderConfirmationRequest(after.id));
-      },
-    });
+    // An order's follow-ups (the confirmation of a paid one, its integration events) are written in the transaction of its change: both or neither.
+    const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
     const schedules = createSchedules({ config, logger, database, recovery });
@@ -163,6 +170,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     flags.pauseQueues(jobQueue);
     // The workers need the database; without it the service still starts (not ready) and they follow.
     jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
+    await events.start();
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
     // API hits far from the limit reach Redis in batches; every sign-in attempt does at once.
     if (redis && config.rateLimit.apiSyncIntervalMs > 0) {
@@ -170,16 +178,19 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       apiRateLimit = new BatchedRateLimitStore(shared, { syncIntervalMs: config.rateLimit.apiSyncIntervalMs });
     }
     const checkReadiness = new CheckReadiness(
-      [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : [])],
+      [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : []), ...(events.probe ? [events.probe] : [])],
       config.database.readyTimeoutMs,
       () => shutdown.inProgress,
+      metrics?.readinessChecked,
     );
     const app = buildApp(tracing.useCases({
       logger,
       tracing: tracing.http,
-      http: config.http,
+      http: { ...config.http, corsOrigins: () => reload.current.http.corsOrigins },
       rateLimit: {
         ...config.rateLimit,
+        apiPerWindow: () => reload.current.rateLimit.apiPerWindow,
+        authPerWindow: () => reload.current.rateLimit.authPerWindow,
         stores: redis
           ? {
               api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
@@ -214,21 +225,26 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         updateProduct: new UpdateProduct(products),
       },
       orders: {
-        placeOrder: new IdempotentPlaceOrder(
-          tracing.useCase(new PlaceOrder(orderRepository, new PostgresProductCatalog(database.db), reservations, payments.gateway, {
-            newId: uuidv7,
-            settleTimeoutMs: config.orders.settleTimeoutMs,
-            canaryPromotion: { thresholdMinor: config.release.promotionThresholdMinor, percentOffBasisPoints: config.release.promotionBasisPoints },
-          })),
-          orderRepository,
-          new PostgresIdempotencyStore(database.db),
-          {
-            ttlMs: config.orders.idempotencyTtlMs,
-            staleAfterMs: config.orders.recoverAfterMs,
-            onPending: (ctx, order) => jobQueue.queue.enqueue(ctx, orderRecoveryRequest(order.id, config.orders.recoverAfterMs)),
-            flags: flags.flags,
-            pausedRetryAfterMs: config.flags.pausedRetryAfterSeconds * 1000,
-          },
+        placeOrder: tracing.useCase(
+          new PlaceOrder(
+            {
+              orders: orderRepository,
+              catalog: new PostgresProductCatalog(database.db),
+              reservations,
+              gateway: payments.gateway,
+              idempotency: new PostgresIdempotencyStore(database.db),
+              recovery: new OrderRecoveryJobs(jobQueue.queue, config.orders.recoverAfterMs),
+              flags: flags.flags,
+            },
+            {
+              newId: uuidv7,
+              ttlMs: config.orders.idempotencyTtlMs,
+              staleAfterMs: config.orders.recoverAfterMs,
+              settleTimeoutMs: config.orders.settleTimeoutMs,
+              pausedRetryAfterMs: config.flags.pausedRetryAfterSeconds * 1000,
+              canaryPromotion: { thresholdMinor: config.release.promotionThresholdMinor, percentOffBasisPoints: config.release.promotionBasisPoints },
+            },
+          ),
         ),
         getOrder: new GetOrder(orderRepository),
         listOrders: new ListOrders(orderRepository, cursors),
@@ -243,7 +259,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
     }));
-    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats });
+    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: hasher, overdueOrders: new PostgresOverdueOrders(database.db), config: () => reload.counts() });
     metricsListener = await metrics?.listen();
 
     diagnostics = await startDiagnostics(config, logger, {
@@ -257,14 +273,17 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         return { payment_gateway: { state: stats.breaker, running: stats.running, queued: stats.queued } };
       },
       activity: streams.stats,
+      config: () => reload.status(),
     });
     const http = await startHttpServer(app, config.http);
+    await reload.start();
     // Scheduled work; orders left pending by a crash are also settled at once.
     schedules.start();
 
     // Readiness already answers 503 once shutdown starts; the drain delay
     // gives load balancers time to notice before the listener closes.
     // No new scheduled runs from now on; those in progress get the grace period, alongside the HTTP drain.
+    shutdown.add('config reload', () => reload.stop());
     shutdown.add('schedules', () => {
       void schedules.stop(config.shutdown.graceMs);
       return Promise.resolve();
@@ -284,6 +303,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     // After the server: requests in flight may still enqueue jobs until it has drained.
     const startedJobs = jobs;
     shutdown.add('job workers', () => startedJobs.stop());
+    // After the server: the relay publishes what the last requests committed.
+    const startedEvents = events;
+    shutdown.add('events', () => startedEvents.stop());
     shutdown.add('feature flags', () => flags.stop());
     const startedIdentitySync = identitySync;
     shutdown.add('identity sync', () => startedIdentitySync.stop());

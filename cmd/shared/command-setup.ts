@@ -30,16 +30,27 @@ const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
 /** Strict flags (no positionals); `--help`/`-h` prints the usage and exits 0; anything wrong exits 2. */
 export function parseCommandLine<T extends ParseArgsOptionsConfig>(usage: string, options: T) {
-  const config = { options: { ...options, ...HELP }, allowPositionals: false, strict: true } as const;
+  return parseCommandWords(usage, options, { positionals: false }).values;
+}
+
+/**
+ * Strict flags and, when allowed, positional words; `--help`/`-h` prints the usage
+ * and exits 0 (before any configuration is read); an unknown flag exits 2 with the usage.
+ */
+export function parseCommandWords<T extends ParseArgsOptionsConfig>(usage: string, options: T, settings: { positionals: boolean }) {
+  const config = { options: { ...options, ...HELP }, allowPositionals: settings.positionals, strict: true } as const;
   let parsed: ReturnType<typeof parseArgs<typeof config>>;
   try {
     parsed = parseArgs(config);
   } catch (error) {
+    if (process.argv.slice(2).some((word) => word === '--help' || word === '-h')) printUsageAndExit(usage);
     failUsage(usage, (error as Error).message);
   }
-  if ((parsed.values as { help?: boolean }).help) {
-    console.log(usage);
-    process.exit(0);
-  }
-  return parsed.values;
+  if ((parsed.values as { help?: boolean }).help) printUsageAndExit(usage);
+  return parsed;
+}
+
+function printUsageAndExit(usage: string): never {
+  console.log(usage);
+  process.exit(0);
 }

@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { EmbeddedPostgresServer } from '../../internal/adapter/postgres/embedded-postgres-server.ts';
 import { freePort } from '../support/free-port.ts';
 import { hasRedisServerBinary, redisAnswers, startRedisServer } from '../support/redis-server.ts';
+import { hasNatsServerBinary, natsAnswers, startNatsServer } from '../support/nats-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +13,8 @@ declare module 'vitest' {
     adminDatabaseUrl: string;
     /** A Redis for the tests; each test uses keys under a prefix of its own. */
     redisUrl: string;
+    /** A NATS with JetStream; '' when none could be found or started (those tests skip). */
+    natsUrl: string;
   }
 }
 
@@ -22,9 +25,11 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stopRedis = await provideRedis(project);
+  const stopNats = await provideNats(project);
   const stopPostgres = await providePostgres(project);
   return async () => {
     await stopPostgres();
+    await stopNats();
     await stopRedis();
   };
 }
@@ -46,6 +51,25 @@ async function provideRedis(project: TestProject): Promise<() => Promise<void>> 
   const server = await startRedisServer();
   project.provide('redisUrl', server.url);
   return () => server.stop();
+}
+
+/** NATS: TEST_NATS_URL when given, else one answering on 127.0.0.1:4222, else a `nats-server -js` of our own. */
+async function provideNats(project: TestProject): Promise<() => Promise<void>> {
+  for (const candidate of [process.env.TEST_NATS_URL, 'nats://127.0.0.1:4222']) {
+    if (candidate && (await natsAnswers(candidate))) {
+      project.provide('natsUrl', candidate);
+      return () => Promise.resolve();
+    }
+  }
+  if (process.env.TEST_NATS_URL) throw new Error(`TEST_NATS_URL=${process.env.TEST_NATS_URL} does not answer`);
+  if (!(await hasNatsServerBinary())) {
+    console.warn('no NATS reachable and no nats-server binary: the JetStream tests will not run');
+    project.provide('natsUrl', '');
+    return () => Promise.resolve();
+  }
+  const server = await startNatsServer();
+  project.provide('natsUrl', server.url);
+  return () => server.remove();
 }
 
 const TEST_FOLDER_PREFIX = 'ordersvc-test-';

@@ -5,7 +5,9 @@ import { InMemoryPaymentGateway } from '../../internal/adapter/memory/in-memory-
 import { InMemoryProductCatalog } from '../../internal/adapter/memory/in-memory-product-catalog.ts';
 import { InMemoryProductRepository } from '../../internal/adapter/memory/in-memory-product-repository.ts';
 import { InMemoryStockReservations } from '../../internal/adapter/memory/in-memory-stock-reservations.ts';
-import { PlaceOrder, type PlaceOrderInput } from '../../internal/app/orders/place-order.use-case.ts';
+import { PlaceOrder, type PlaceOrderInput, type PlaceOrderOptions, type PlaceOrderPorts, type PlacementOutcome } from '../../internal/app/orders/place-order.use-case.ts';
+import type { Order } from '../../internal/domain/order/order.ts';
+import type { PendingOrderRecovery } from '../../internal/domain/order/pending-order-recovery.ts';
 import { newProduct, type Product } from '../../internal/domain/product/product.ts';
 import type { Context, ContextLogger } from '../../internal/domain/shared/context.ts';
 import { asAdmin, asCustomer, testContext } from './test-context.ts';
@@ -30,6 +32,16 @@ export function orderWorld() {
   const gateway = new InMemoryPaymentGateway();
   const idempotency = new InMemoryIdempotencyStore(now);
   const system: Context = { ...testContext(), log };
+  // The recovery scheduler the placement tells about pending orders: it records their ids (or fails when told to).
+  const scheduled: string[] = [];
+  let recoveryFails = false;
+  const recovery: PendingOrderRecovery = {
+    schedule: (_ctx, order) => (recoveryFails ? Promise.reject(new Error('the job queue is down')) : Promise.resolve(void scheduled.push(order.id))),
+  };
+  const ports = (): PlaceOrderPorts => ({ orders, catalog, reservations, gateway, idempotency, recovery });
+  const placement = (overrides: Partial<PlaceOrderPorts> = {}, options: Partial<PlaceOrderOptions> = {}) =>
+    new PlaceOrder({ ...ports(), ...overrides }, { newId: uuidv7, ...options });
+  const placeOrder = placement();
 
   return {
     products,
@@ -40,7 +52,20 @@ export function orderWorld() {
     idempotency,
     logs,
     system,
-    placeOrder: new PlaceOrder(orders, catalog, reservations, gateway, { newId: uuidv7 }),
+    /** The ids of the pending orders whose recovery the placement scheduled. */
+    scheduled,
+    failRecovery(): void {
+      recoveryFails = true;
+    },
+    placeOrder,
+    /** A placement over this world's ports with other ports or options. */
+    placement,
+    /** Places and returns the order; a refusal is thrown as its error. */
+    async placed(ctx: Context, input: PlaceOrderInput): Promise<Order> {
+      const outcome: PlacementOutcome = await placeOrder.execute(ctx, input);
+      if (outcome.kind === 'refused') throw outcome.error;
+      return outcome.order;
+    },
     /** Moves the clock the in-memory stores read forward. */
     advance(ms: number): void {
       offsetMs += ms;
@@ -69,7 +94,7 @@ export function orderWorld() {
 
 export type OrderWorld = ReturnType<typeof orderWorld>;
 
-/** An order input of `quantity` of each product, paid with `cardToken`. */
-export function orderOf(products: readonly Product[], cardToken = 'tok_approved', quantity = 1): PlaceOrderInput {
-  return { lines: products.map((product) => ({ productId: product.id, quantity })), cardToken };
+/** An order input of `quantity` of each product, paid with `cardToken`, under a key of its own unless given. */
+export function orderOf(products: readonly Product[], cardToken = 'tok_approved', quantity = 1, idempotencyKey: string = uuidv7()): PlaceOrderInput {
+  return { idempotencyKey, lines: products.map((product) => ({ productId: product.id, quantity })), cardToken };
 }

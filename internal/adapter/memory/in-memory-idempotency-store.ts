@@ -1,9 +1,10 @@
-import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency-store.ts';
+import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, RecordedOutcome } from '../../domain/idempotency/idempotency-store.ts';
 import type { Context } from '../../domain/shared/context.ts';
 
 interface Entry {
   readonly fingerprint: string;
-  readonly response: StoredResponse | undefined;
+  /** The recorded outcome as JSON text, as PostgreSQL keeps it; undefined while in progress. */
+  readonly outcome: string | undefined;
   readonly expiresAt: number;
   readonly heldSince: number;
 }
@@ -23,22 +24,31 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       const now = this.#now().getTime();
       const held = this.#entries.get(id);
       if (!held || held.expiresAt <= now) {
-        this.#entries.set(id, { fingerprint: request.fingerprint, response: undefined, expiresAt: now + request.ttlMs, heldSince: now });
+        this.#entries.set(id, { fingerprint: request.fingerprint, outcome: undefined, expiresAt: now + request.ttlMs, heldSince: now });
         return { state: 'new' };
       }
       if (held.fingerprint !== request.fingerprint) return { state: 'mismatch' };
-      if (!held.response) return { state: 'in_progress', heldForMs: Math.max(0, now - held.heldSince) };
-      return { state: 'replay', status: held.response.status, body: structuredClone(held.response.body) };
+      if (held.outcome === undefined) return { state: 'in_progress', heldForMs: Math.max(0, now - held.heldSince) };
+      return { state: 'replay', outcome: JSON.parse(held.outcome) as RecordedOutcome };
     });
   }
 
-  complete(ctx: Context, ref: IdempotencyRef, response: StoredResponse): Promise<void> {
+  complete(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome): Promise<void> {
+    return this.#record(ctx, ref, outcome, false);
+  }
+
+  revise(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome): Promise<void> {
+    return this.#record(ctx, ref, outcome, true);
+  }
+
+  #record(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome, completed: boolean): Promise<void> {
     return settle(ctx, () => {
       const id = idOf(ref);
       const held = this.#entries.get(id);
-      // Stored as JSON, as PostgreSQL stores it: what cannot be JSON does not survive either.
-      const body: unknown = JSON.parse(JSON.stringify(response.body ?? null));
-      if (held && !held.response) this.#entries.set(id, { ...held, response: { status: response.status, body } });
+      // Stored as JSON text, as PostgreSQL stores it: what cannot be JSON does not survive either.
+      if (held && held.expiresAt > this.#now().getTime() && (held.outcome !== undefined) === completed) {
+        this.#entries.set(id, { ...held, outcome: JSON.stringify(outcome ?? null) });
+      }
     });
   }
 
@@ -47,7 +57,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       const id = idOf(request);
       const now = this.#now().getTime();
       const held = this.#entries.get(id);
-      if (!held || held.response || held.expiresAt <= now || held.fingerprint !== request.fingerprint || now - held.heldSince < staleAfterMs) return false;
+      if (!held || held.outcome !== undefined || held.expiresAt <= now || held.fingerprint !== request.fingerprint || now - held.heldSince < staleAfterMs) return false;
       this.#entries.set(id, { ...held, heldSince: now, expiresAt: now + request.ttlMs });
       return true;
     });
@@ -56,7 +66,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   abandon(ctx: Context, ref: IdempotencyRef): Promise<void> {
     return settle(ctx, () => {
       const id = idOf(ref);
-      if (this.#entries.get(id)?.response === undefined) this.#entries.delete(id);
+      if (this.#entries.get(id)?.outcome === undefined) this.#entries.delete(id);
     });
   }
 

@@ -32,6 +32,9 @@ export interface GatewayHttpClientOptions {
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 // Failures of our own client: another attempt would fail the same way.
+/** Failures to open a connection: the request never left this process. */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 const NOT_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_DESTROYED',
   'UND_ERR_CLOSED',
@@ -141,9 +144,12 @@ function transportError(error: unknown, signal: AbortSignal): GatewayTransportEr
     });
   }
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  // No connection, so nothing was sent: the caller learns at once (another attempt would meet the same closed door).
+  const notSent = code !== undefined && NOT_CONNECTED_CODES.has(code);
   return new GatewayTransportError(`could not reach the payment gateway${code ? ` (${code})` : ''}`, {
     cause: error,
     timedOut: false,
-    retryable: code === undefined || !NOT_RETRYABLE_CODES.has(code),
+    retryable: !notSent && (code === undefined || !NOT_RETRYABLE_CODES.has(code)),
+    notSent,
   });
 }

@@ -8,11 +8,17 @@ export class GatewayTransportError extends Error {
   readonly timedOut: boolean;
   /** False for failures of our own client (closed pool, invalid request): another attempt would fail alike. */
   readonly retryable: boolean;
+  /**
+   * True when no connection could be made (refused, unknown host, no route):
+   * the request provably never reached the gateway, so nothing was done there.
+   */
+  readonly notSent: boolean;
 
-  constructor(message: string, options: ErrorOptions & { timedOut: boolean; retryable: boolean }) {
+  constructor(message: string, options: ErrorOptions & { timedOut: boolean; retryable: boolean; notSent?: boolean }) {
     super(message, options);
     this.timedOut = options.timedOut;
     this.retryable = options.retryable;
+    this.notSent = options.notSent ?? false;
   }
 }
 

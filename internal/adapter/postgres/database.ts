@@ -6,6 +6,7 @@ import type { IdempotencyKeysTable } from './idempotency-keys.table.ts';
 import type { JobEffectsTable } from './job-effects.table.ts';
 import type { NotificationsTable } from './notifications.table.ts';
 import type { OrderLinesTable, OrdersTable } from './orders.table.ts';
+import type { InboxTable, OutboxTable, ProductSalesTable } from './outbox.table.ts';
 import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
@@ -31,6 +32,9 @@ export interface Database {
   activity_events: ActivityEventsTable;
   feature_flags: FeatureFlagsTable;
   feature_flag_changes: FeatureFlagChangesTable;
+  outbox: OutboxTable;
+  inbox: InboxTable;
+  product_sales: ProductSalesTable;
   service_keys: ServiceKeysTable;
   sign_in_attempts: SignInAttemptsTable;
   password_resets: PasswordResetsTable;

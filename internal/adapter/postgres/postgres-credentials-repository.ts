@@ -1,4 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventOutbox } from '../../domain/events/event-outbox.ts';
+import { userRegisteredEvent } from '../../domain/events/integration-event.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Credentials, CredentialsRepository } from '../../domain/identity/credentials-repository.ts';
 import type { NewUser, User } from '../../domain/user/user.ts';
@@ -13,9 +15,12 @@ const EMAIL_INDEX = 'users_email_lower_key';
 /** The `users.password_hash` column; the only code that reads it. */
 export class PostgresCredentialsRepository implements CredentialsRepository {
   readonly #db: Kysely<Database>;
+  readonly #outbox: EventOutbox<Transaction<Database>> | undefined;
 
-  constructor(db: Kysely<Database>) {
+  /** With `outbox`, a registration is published as `user.registered`. */
+  constructor(db: Kysely<Database>, outbox?: EventOutbox<Transaction<Database>>) {
     this.#db = db;
+    this.#outbox = outbox;
   }
 
   async findByEmail(ctx: Context, email: string): Promise<Credentials | undefined> {
@@ -45,6 +50,7 @@ export class PostgresCredentialsRepository implements CredentialsRepository {
           .values(user.roles.map((role) => ({ user_id: user.id, role })))
           .execute({ signal: ctx.signal });
         await recordActivity(trx, userRegistered(user), ctx.signal);
+        await this.#outbox?.append(trx, [userRegisteredEvent(user)], ctx.signal);
         return {
           id: row.id,
           name: row.name,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency-store.ts';
+import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, RecordedOutcome } from '../../domain/idempotency/idempotency-store.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Database } from './database.ts';
 import { translatePgError } from './pg-errors.ts';
@@ -33,8 +33,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           .executeTakeFirst({ signal: ctx.signal });
         if (!held) continue;
         if (held.fingerprint !== request.fingerprint) return { state: 'mismatch' };
-        if (held.state === 'in_progress' || held.response_status === null) return { state: 'in_progress', heldForMs: Math.max(0, held.held_for_ms) };
-        return { state: 'replay', status: held.response_status, body: JSON.parse(held.response_body ?? 'null') as unknown };
+        if (held.state === 'in_progress' || held.outcome === null) return { state: 'in_progress', heldForMs: Math.max(0, held.held_for_ms) };
+        return { state: 'replay', outcome: JSON.parse(held.outcome) as RecordedOutcome };
       }
       return { state: 'in_progress', heldForMs: 0 };
     } catch (error) {
@@ -42,14 +42,24 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(ctx: Context, ref: IdempotencyRef, response: StoredResponse): Promise<void> {
+  complete(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome): Promise<void> {
+    return this.#record(ctx, ref, outcome, 'in_progress');
+  }
+
+  revise(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome): Promise<void> {
+    return this.#record(ctx, ref, outcome, 'completed');
+  }
+
+  // Sets the outcome of a live record in the given state (a revision keeps the expiry).
+  async #record(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome, from: 'in_progress' | 'completed'): Promise<void> {
     try {
       await this.#db
         .updateTable('idempotency_keys')
-        .set({ state: 'completed', response_status: response.status, response_body: JSON.stringify(response.body ?? null) })
+        .set({ state: 'completed', outcome: JSON.stringify(outcome ?? null) })
         .where('user_id', '=', ref.userId)
         .where('key', '=', ref.key)
-        .where('state', '=', 'in_progress')
+        .where('state', '=', from)
+        .where('expires_at', '>', sql<Date>`now()`)
         .execute({ signal: ctx.signal });
     } catch (error) {
       throw translatePgError(error);
@@ -113,8 +123,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           .doUpdateSet((eb) => ({
             fingerprint: eb.ref('excluded.fingerprint'),
             state: 'in_progress',
-            response_status: null,
-            response_body: null,
+            outcome: null,
             created_at: sql<Date>`now()`,
             expires_at: eb.ref('excluded.expires_at'),
           }))

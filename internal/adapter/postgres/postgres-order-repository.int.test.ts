@@ -48,15 +48,17 @@ describe('PostgresOrderRepository', () => {
     expect(await repo.listForUser(ctx, undefined, { limit: 10 })).toEqual([]);
   });
 
-  describe('the status hook', () => {
-    it('when the status changes, then the hook sees before and after inside the transaction, and what it writes commits with it', async () => {
+  describe('the follow-ups of a change', () => {
+    it('when the status changes, then the follow-ups see before and after inside the transaction, and what it writes commits with it', async () => {
       const seen: string[] = [];
       const repo = new PostgresOrderRepository(database.db, {
-        onStatusChanged: async (trx, before, after) => {
-          seen.push(`${before.status}->${after.status}`);
-          // Inside the transaction, the change is visible.
-          const { status } = await trx.selectFrom('orders').select('status').where('id', '=', after.id).executeTakeFirstOrThrow();
-          seen.push(`in-transaction:${status}`);
+        followUps: {
+          orderChanged: async (trx, before, after) => {
+            seen.push(`${before.status}->${after.status}`);
+            // Inside the transaction, the change is visible.
+            const { status } = await trx.selectFrom('orders').select('status').where('id', '=', after.id).executeTakeFirstOrThrow();
+            seen.push(`in-transaction:${status}`);
+          },
         },
       });
       const order = await repo.create(ctx, await anOrder(await rows().user()));
@@ -67,9 +69,9 @@ describe('PostgresOrderRepository', () => {
       expect(seen).toEqual(['pending->paid', 'in-transaction:paid']);
     });
 
-    it('when the hook throws, then the status change is rolled back with it', async () => {
+    it('when the follow-ups throw, then the status change is rolled back with it', async () => {
       const repo = new PostgresOrderRepository(database.db, {
-        onStatusChanged: () => Promise.reject(new Error('the job could not be enqueued')),
+        followUps: { orderChanged: () => Promise.reject(new Error('the job could not be enqueued')) },
       });
       const order = await repo.create(ctx, await anOrder(await rows().user()));
 
@@ -80,12 +82,14 @@ describe('PostgresOrderRepository', () => {
   });
 
   describe('updateKnown', () => {
-    it('when the order is still as known, then the change, its event and what the hook writes commit together, found in the same state as update would leave', async () => {
+    it('when the order is still as known, then the change, its event and what the follow-ups write commit together, found in the same state as update would leave', async () => {
       const seen: string[] = [];
       const repo = new PostgresOrderRepository(database.db, {
-        onStatusChanged: async (trx, before, after) => {
-          const { status } = await trx.selectFrom('orders').select('status').where('id', '=', after.id).executeTakeFirstOrThrow();
-          seen.push(`${before.status}->${after.status}, in-transaction:${status}`);
+        followUps: {
+          orderChanged: async (trx, before, after) => {
+            const { status } = await trx.selectFrom('orders').select('status').where('id', '=', after.id).executeTakeFirstOrThrow();
+            seen.push(`${before.status}->${after.status}, in-transaction:${status}`);
+          },
         },
       });
       const order = await repo.create(ctx, await anOrder(await rows().user()));
@@ -111,8 +115,8 @@ describe('PostgresOrderRepository', () => {
       expect(await repo.findById(ctx, order.id)).toEqual(cancelled);
     });
 
-    it('when the hook throws, then nothing is saved', async () => {
-      const repo = new PostgresOrderRepository(database.db, { onStatusChanged: () => Promise.reject(new Error('the job could not be enqueued')) });
+    it('when the follow-ups throw, then nothing is saved', async () => {
+      const repo = new PostgresOrderRepository(database.db, { followUps: { orderChanged: () => Promise.reject(new Error('the job could not be enqueued')) } });
       const order = await repo.create(ctx, await anOrder(await rows().user()));
 
       await expect(repo.updateKnown(ctx, order, (current) => markPaid(current, 'auth-1'))).rejects.toThrow('the job could not be enqueued');

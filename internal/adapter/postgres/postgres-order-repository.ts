@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { orderPlaced, orderStatusChanged } from '../../domain/activity/activity-event.ts';
 import { isOrderStatus, type NewOrder, type Order, type OrderLine } from '../../domain/order/order.ts';
 import { OrderKeyTakenError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
+import type { OrderFollowUps } from '../../domain/order/order-follow-ups.ts';
 import type { OrderChange, OrderListQuery, OrderRepository, StalePendingOutcome, StalePendingQuery } from '../../domain/order/order-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
@@ -10,6 +11,8 @@ import type { Database } from './database.ts';
 import type { OrderRow } from './orders.table.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import { toSafeInteger } from './pg-int8.ts';
+import { orderPlacedEvent } from '../../domain/events/integration-event.ts';
+import type { PostgresEventOutbox } from './postgres-event-outbox.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 interface LineJson {
@@ -22,15 +25,21 @@ type OrderWithLines = OrderRow & { lines: LineJson[] };
 const USER_FOREIGN_KEY = 'orders_user_id_fkey';
 const IDEMPOTENCY_KEY_INDEX = 'orders_user_idempotency_key_idx';
 
-/**
- * Runs inside the transaction that changed an order's status, before it
- * commits: what it writes (a job, an outbox row) commits or rolls back with
- * the change. A throw rolls the change back.
- */
-export type OrderStatusHook = (trx: Transaction<Database>, before: Order, after: Order) => Promise<void>;
+type FollowUps = OrderFollowUps<Transaction<Database>>;
 
 export interface PostgresOrderRepositoryOptions {
-  readonly onStatusChanged?: OrderStatusHook | undefined;
+  /**
+   * Called inside the transaction that changes an order's status, before it
+   * commits: what it writes (a job, an outbox row) commits or rolls back with
+   * the change. A throw rolls the change back.
+   */
+  readonly followUps?: FollowUps | undefined;
+  /**
+   * Writes `order.placed` in the statement that creates the order (creation is
+   * one statement, not a transaction the follow-ups could join); the events of
+   * later changes come through `followUps`.
+   */
+  readonly outbox?: PostgresEventOutbox | undefined;
 }
 
 /**
@@ -46,11 +55,13 @@ export interface PostgresOrderRepositoryOptions {
  */
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
-  readonly #onStatusChanged: OrderStatusHook | undefined;
+  readonly #followUps: FollowUps | undefined;
+  readonly #outbox: PostgresEventOutbox | undefined;
 
   constructor(db: Kysely<Database>, options: PostgresOrderRepositoryOptions = {}) {
     this.#db = db;
-    this.#onStatusChanged = options.onStatusChanged;
+    this.#followUps = options.followUps;
+    this.#outbox = options.outbox;
   }
 
   async create(ctx: Context, order: NewOrder): Promise<Order> {
@@ -70,7 +81,7 @@ export class PostgresOrderRepository implements OrderRepository {
           FROM placed, unnest(${lines.map((line) => line.product_id)}::uuid[], ${lines.map((line) => line.position)}::int2[],
             ${lines.map((line) => line.quantity)}::int4[], ${lines.map((line) => line.unit_price)}::int8[]) AS l(product_id, position, quantity, unit_price)
           RETURNING 1
-        ), ${activityCtes(event, 'placed')}
+        ), ${activityCtes(event, 'placed')}${this.#outbox ? sql`, ${this.#outbox.ctes([orderPlacedEvent(order)], 'placed')}` : sql``}
         SELECT placed.*, (SELECT count(*) FROM placed_lines)::int4 AS line_count, (SELECT id FROM ${sql.ref(ACTIVITY_RECORDED)}) AS activity_id
         FROM placed`.execute(this.#db, { signal: ctx.signal });
       const row = rows[0];
@@ -126,7 +137,7 @@ export class PostgresOrderRepository implements OrderRepository {
         // Locked and read with its lines in one statement (the lock is on the orders row only).
         const locked = await selectOrders(trx).where('orders.id', '=', id).forNoKeyUpdate().executeTakeFirst({ signal: ctx.signal });
         if (!locked) throw new OrderNotFoundError(id);
-        return await apply(trx, locked, change, this.#onStatusChanged);
+        return await apply(trx, locked, change, this.#followUps);
       });
     } catch (error) {
       throw translatePgError(error);
@@ -146,7 +157,7 @@ export class PostgresOrderRepository implements OrderRepository {
       // No read and no lock first: the update waits for any holder of the row and saves only if the version is still known's.
       const updated = await this.#db.transaction().execute(async (trx) => {
         const saved = await save(trx, known, next);
-        return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, this.#onStatusChanged));
+        return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, this.#followUps));
       });
       return updated ?? (await this.update(ctx, known.id, change));
     } catch (error) {
@@ -174,7 +185,7 @@ export class PostgresOrderRepository implements OrderRepository {
           const row = await select.executeTakeFirst({ signal: ctx.signal });
           if (!row) return undefined;
           claimed = row.id;
-          return await apply(trx, row, resolve, this.#onStatusChanged);
+          return await apply(trx, row, resolve, this.#followUps);
         });
         if (!resolved) break;
         outcomes.push({ orderId: resolved.id, order: resolved });
@@ -189,18 +200,18 @@ export class PostgresOrderRepository implements OrderRepository {
   }
 }
 
-async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
+async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, followUps: FollowUps | undefined): Promise<Order> {
   const current = toDomain(locked);
   const next = await change(current);
   if (next === current) return current;
   const saved = await save(trx, current, next);
   if (!saved) throw new Error(`order ${current.id} moved on while it was locked`);
-  return afterSave(trx, current, { ...saved, lines: locked.lines }, onStatusChanged);
+  return afterSave(trx, current, { ...saved, lines: locked.lines }, followUps);
 }
 
-async function afterSave(trx: Transaction<Database>, current: Order, saved: OrderWithLines, onStatusChanged: OrderStatusHook | undefined): Promise<Order> {
+async function afterSave(trx: Transaction<Database>, current: Order, saved: OrderWithLines, followUps: FollowUps | undefined): Promise<Order> {
   const updated = toDomain(saved);
-  if (onStatusChanged && updated.status !== current.status) await onStatusChanged(trx, current, updated);
+  if (followUps && updated.status !== current.status) await followUps.orderChanged(trx, current, updated);
   return updated;
 }
 

@@ -1,4 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventOutbox } from '../../domain/events/event-outbox.ts';
+import { productChangedEvents, productCreatedEvent } from '../../domain/events/integration-event.ts';
 import type { NewProduct, Product } from '../../domain/product/product.ts';
 import { ProductNotFoundError, SkuTakenError } from '../../domain/product/product.errors.ts';
 import type { ProductListQuery, ProductRepository } from '../../domain/product/product-repository.ts';
@@ -12,27 +14,34 @@ const SKU_INDEX = 'products_sku_upper_key';
 
 export class PostgresProductRepository implements ProductRepository {
   readonly #db: Kysely<Database>;
+  readonly #outbox: EventOutbox<Transaction<Database>> | undefined;
 
-  constructor(db: Kysely<Database>) {
+  /** With `outbox`, creations and changes of price or stock are published as integration events. */
+  constructor(db: Kysely<Database>, outbox?: EventOutbox<Transaction<Database>>) {
     this.#db = db;
+    this.#outbox = outbox;
   }
 
   async create(ctx: Context, product: NewProduct): Promise<Product> {
     try {
-      const row = await this.#db
-        .insertInto('products')
-        .values({
-          id: product.id,
-          sku: product.sku,
-          name: product.name,
-          description: product.description,
-          price_amount: product.price.amountMinor,
-          currency: product.price.currency,
-          stock: product.stock,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow({ signal: ctx.signal });
-      return productFromRow(row);
+      return await this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('products')
+          .values({
+            id: product.id,
+            sku: product.sku,
+            name: product.name,
+            description: product.description,
+            price_amount: product.price.amountMinor,
+            currency: product.price.currency,
+            stock: product.stock,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow({ signal: ctx.signal });
+        const created = productFromRow(row);
+        await this.#outbox?.append(trx, [productCreatedEvent(created)], ctx.signal);
+        return created;
+      });
     } catch (error) {
       if (isUniqueViolation(error, SKU_INDEX)) throw new SkuTakenError(product.sku, { cause: error });
       throw translatePgError(error);
@@ -93,7 +102,9 @@ export class PostgresProductRepository implements ProductRepository {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow();
-        return productFromRow(saved);
+        const updated = productFromRow(saved);
+        await this.#outbox?.append(trx, productChangedEvents(current, updated), ctx.signal);
+        return updated;
       });
     } catch (error) {
       if (isUniqueViolation(error, SKU_INDEX)) throw new SkuTakenError(sku, { cause: error });

@@ -9,6 +9,8 @@ import { recordActivity } from './activity/record-activity.ts';
 import type { Database } from './database.ts';
 import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg-errors.ts';
 import type { UserRow } from './users.table.ts';
+import type { EventOutbox } from '../../domain/events/event-outbox.ts';
+import { userDeletedEvent, userRegisteredEvent } from '../../domain/events/integration-event.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 type UserWithRoles = UserRow & { roles: string[] };
@@ -19,9 +21,12 @@ const ORDERS_USER_FK = 'orders_user_id_fkey';
 
 export class PostgresUserRepository implements UserRepository {
   readonly #db: Kysely<Database>;
+  readonly #outbox: EventOutbox<Transaction<Database>> | undefined;
 
-  constructor(db: Kysely<Database>) {
+  /** With `outbox`, registrations and deletions are published as integration events. */
+  constructor(db: Kysely<Database>, outbox?: EventOutbox<Transaction<Database>>) {
     this.#db = db;
+    this.#outbox = outbox;
   }
 
   async create(ctx: Context, user: NewUser): Promise<User> {
@@ -34,6 +39,7 @@ export class PostgresUserRepository implements UserRepository {
           .executeTakeFirstOrThrow({ signal: ctx.signal });
         await this.#insertRoles(ctx, trx, user.id, user.roles);
         await recordActivity(trx, userRegistered(user), ctx.signal);
+        await this.#outbox?.append(trx, [userRegisteredEvent(user)], ctx.signal);
         return toDomain({ ...row, roles: [...user.roles] });
       });
     } catch (error) {
@@ -100,7 +106,11 @@ export class PostgresUserRepository implements UserRepository {
   async delete(ctx: Context, id: string, expected: ExpectedVersion): Promise<void> {
     let outcome: 'deleted' | 'stale' | 'missing';
     try {
-      outcome = await this.#deleteIfVersion(ctx, id, expected);
+      outcome = await this.#db.transaction().execute(async (trx) => {
+        const result = await this.#deleteIfVersion(ctx, trx, id, expected);
+        if (result === 'deleted') await this.#outbox?.append(trx, [userDeletedEvent(id)], ctx.signal);
+        return result;
+      });
     } catch (error) {
       if (isForeignKeyViolation(error, ORDERS_USER_FK)) throw new UserHasOrdersError(id, { cause: error });
       throw translatePgError(error);
@@ -109,13 +119,13 @@ export class PostgresUserRepository implements UserRepository {
     if (outcome === 'missing') throw new UserNotFoundError(id);
   }
 
-  async #deleteIfVersion(ctx: Context, id: string, expected: ExpectedVersion): Promise<'deleted' | 'stale' | 'missing'> {
+  async #deleteIfVersion(ctx: Context, trx: Transaction<Database>, id: string, expected: ExpectedVersion): Promise<'deleted' | 'stale' | 'missing'> {
     if (expected.kind === 'any' || expected.versions.length > 0) {
-      let query = this.#db.deleteFrom('users').where('id', '=', id);
+      let query = trx.deleteFrom('users').where('id', '=', id);
       if (expected.kind === 'one_of') query = query.where('version', 'in', [...expected.versions]);
       if (await query.returning('id').executeTakeFirst({ signal: ctx.signal })) return 'deleted';
     }
-    const exists = await this.#db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst({ signal: ctx.signal });
+    const exists = await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst({ signal: ctx.signal });
     return exists ? 'stale' : 'missing';
   }
 

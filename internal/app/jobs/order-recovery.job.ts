@@ -1,4 +1,7 @@
 import type { JobRequest } from '../../domain/jobs/job.ts';
+import type { JobQueue } from '../../domain/jobs/job-queue.ts';
+import type { Order } from '../../domain/order/order.ts';
+import type { PendingOrderRecovery } from '../../domain/order/pending-order-recovery.ts';
 import type { JobHandler, JobType, ReceivedJob } from '../../domain/jobs/job-handler.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { ORDER_ID_PAYLOAD } from './order-id.payload.ts';
@@ -18,6 +21,21 @@ export const ORDER_RECOVERY: JobType<OrderRecoveryPayload> = {
 /** Settles one order left pending by an unanswered gateway, once `afterMs` has passed; one job per order. */
 export function orderRecoveryRequest(orderId: string, afterMs: number, now: Date = new Date()): JobRequest<OrderRecoveryPayload> {
   return { type: ORDER_RECOVERY.type, payload: { orderId }, options: { dedupeKey: orderId, startAfter: new Date(now.getTime() + afterMs) } };
+}
+
+/** Schedules the recovery of a pending order as a job that runs once `afterMs` has passed (one job per order). */
+export class OrderRecoveryJobs implements PendingOrderRecovery {
+  readonly #queue: JobQueue;
+  readonly #afterMs: number;
+
+  constructor(queue: JobQueue, afterMs: number) {
+    this.#queue = queue;
+    this.#afterMs = afterMs;
+  }
+
+  async schedule(ctx: Context, order: Order): Promise<void> {
+    await this.#queue.enqueue(ctx, orderRecoveryRequest(order.id, this.#afterMs));
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ beforeEach(() => {
 
 const aPaidOrder = async (stock = 5, quantity = 2): Promise<Order> => {
   const mug = await world.product({ stock });
-  return world.placeOrder.execute(buyer, orderOf([mug], 'tok_approved', quantity));
+  return world.placed(buyer, orderOf([mug], 'tok_approved', quantity));
 };
 
 describe('CancelOrder', () => {

@@ -26,7 +26,7 @@ const placeFor = async (ctx: Context, count: number, cardToken = 'tok_approved')
   const mug = await world.product({ stock: 100 });
   const orders: Order[] = [];
   for (let i = 0; i < count; i += 1) {
-    orders.push(await world.placeOrder.execute(ctx, orderOf([mug], cardToken)).catch(async () => (await world.orders.listForUser(world.system, ctx.principal!.userId, { limit: 1 }))[0]!));
+    orders.push(await world.placed(ctx, orderOf([mug], cardToken)).catch(async () => (await world.orders.listForUser(world.system, ctx.principal!.userId, { limit: 1 }))[0]!));
   }
   return orders;
 };

@@ -6,92 +6,111 @@ import type { OrderChange, OrderRepository } from '../../domain/order/order-repo
 import type { StockReservations } from '../../domain/order/stock-reservations.ts';
 import type { Product } from '../../domain/product/product.ts';
 import type { Context } from '../../domain/shared/context.ts';
+import { DomainError } from '../../domain/shared/domain-error.ts';
 import { givePaymentBack, paymentFrom, type Payment } from './payment-status.ts';
 
 type Known = Payment | { readonly kind: 'unknown' };
 
+/** How the two halves of a placement ended, once settled. */
+export type Settlement =
+  | { readonly kind: 'paid'; readonly order: Order }
+  /** The gateway's answer is not known, or undoing failed: the order stays pending for recovery. */
+  | { readonly kind: 'pending'; readonly order: Order }
+  /**
+   * Nothing was bought. `closed`: the order was ended with everything undone.
+   * A refusal whose closing did not finish leaves the order pending; recovery ends it.
+   */
+  | { readonly kind: 'refused'; readonly error: DomainError; readonly closed: boolean }
+  /** A step failed unexpectedly (the database, a recovery that settled the order meanwhile): the stored order tells. */
+  | { readonly kind: 'unsettled'; readonly error: unknown };
+
 /**
  * Ends a placed order once its reservation and authorization have settled:
- * paid, or failed with the other effect undone. Whatever cannot be decided
- * or undone leaves the order `pending`, which recovery resolves later.
- * Runs with a context of its own, so a caller that went away does not stop it halfway.
+ * paid, or failed with the side that succeeded undone (stock released,
+ * authorization voided). Whatever cannot be decided or undone leaves the
+ * order `pending`, which recovery resolves later. Run it with a context of
+ * its own, so a caller that went away does not stop it halfway.
  */
-export class PlacementSettlement {
-  readonly #orders: OrderRepository;
-  readonly #reservations: StockReservations;
-  readonly #gateway: PaymentGateway;
-
-  constructor(orders: OrderRepository, reservations: StockReservations, gateway: PaymentGateway) {
-    this.#orders = orders;
-    this.#reservations = reservations;
-    this.#gateway = gateway;
-  }
-
-  async settle(ctx: Context, order: Order, reservation: PromiseSettledResult<Product[]>, authorization: PromiseSettledResult<AuthorizationResult>): Promise<Order> {
-    if (reservation.status === 'rejected') return this.#afterFailedReservation(ctx, order, reservation.reason, authorization);
-    const payment = await this.#paymentOf(ctx, order, authorization);
-    switch (payment.kind) {
-      case 'held':
-        return this.#orders.updateKnown(ctx, order, (current) => markPaid(current, payment.authorizationId));
-      case 'declined':
-        await this.#close(ctx, order, (current) => markPaymentFailed(current, payment.declineCode, payment.authorizationId));
-        throw new PaymentDeclinedError(payment.declineCode);
-      case 'none':
-        await this.#close(ctx, order, (current) => markPaymentFailed(current, 'payment_unavailable'));
-        throw reasonOf(authorization);
-      case 'unknown':
-        ctx.log.warn({ orderId: order.id }, 'the gateway cannot tell whether the order was authorized; it stays pending for recovery');
-        throw reasonOf(authorization);
+export async function settlePlacement(
+  ports: { readonly orders: OrderRepository; readonly reservations: StockReservations; readonly gateway: PaymentGateway },
+  ctx: Context,
+  order: Order,
+  reservation: PromiseSettledResult<Product[]>,
+  authorization: PromiseSettledResult<AuthorizationResult>,
+): Promise<Settlement> {
+  // Releases the stock (recorded even when nothing was reserved) and sets the final status; false when it did not finish.
+  const close = async (change: OrderChange, release = true): Promise<boolean> => {
+    try {
+      if (release) await ports.reservations.release(ctx, order.id);
+      await ports.orders.updateKnown(ctx, order, change);
+      return true;
+    } catch (error) {
+      ctx.log.error({ orderId: order.id, err: error }, 'settling a failed order did not finish; it stays pending for recovery');
+      return false;
     }
-  }
+  };
+  const payment = await paymentOf(ports.gateway, ctx, order, authorization);
 
-  // The authorization was aborted (or had finished): whatever it holds goes back, then the order is rejected.
-  async #afterFailedReservation(ctx: Context, order: Order, reason: unknown, authorization: PromiseSettledResult<AuthorizationResult>): Promise<never> {
-    const stockShort = reason instanceof InsufficientStockError;
-    const payment = await this.#paymentOf(ctx, order, authorization);
+  if (reservation.status === 'rejected') {
+    const reason: unknown = reservation.reason;
+    // A refusal the reservation decided (stock short) stands even when undoing the payment must wait for recovery.
+    const refusal = reason instanceof DomainError && reason.kind !== 'unavailable' ? reason : undefined;
     if (payment.kind === 'unknown') {
       ctx.log.warn({ orderId: order.id }, 'the reservation failed and the gateway cannot tell whether the order was authorized; it stays pending for recovery');
-      throw reason;
+      return refusal ? { kind: 'refused', error: refusal, closed: false } : { kind: 'pending', order };
     }
     if (payment.kind === 'held') {
       try {
-        await givePaymentBack(ctx, this.#gateway, payment);
+        await givePaymentBack(ctx, ports.gateway, payment);
       } catch (error) {
         ctx.log.error({ orderId: order.id, authorizationId: payment.authorizationId, err: error }, 'voiding the authorization of a rejected order failed; it stays pending for recovery');
-        throw reason;
+        return refusal ? { kind: 'refused', error: refusal, closed: false } : { kind: 'pending', order };
       }
     }
     // A short reservation took nothing; any other failure may have reserved before it failed.
-    await this.#close(ctx, order, (current) => markRejected(current, stockShort ? 'insufficient_stock' : 'reservation_failed'), !stockShort);
-    throw reason;
+    const stockShort = reason instanceof InsufficientStockError;
+    const closed = await close((current) => markRejected(current, stockShort ? 'insufficient_stock' : 'reservation_failed'), !stockShort);
+    if (refusal) return { kind: 'refused', error: refusal, closed };
+    return reason instanceof DomainError && closed ? { kind: 'refused', error: reason, closed } : { kind: 'unsettled', error: reason };
   }
 
-  // An authorization that failed or was aborted may still have reached the gateway: ask it.
-  async #paymentOf(ctx: Context, order: Order, authorization: PromiseSettledResult<AuthorizationResult>): Promise<Known> {
-    if (authorization.status === 'fulfilled') {
-      const result = authorization.value;
-      return result.outcome === 'approved'
-        ? { kind: 'held', authorizationId: result.authorizationId, captured: false }
-        : { kind: 'declined', authorizationId: result.authorizationId, declineCode: result.declineCode };
+  switch (payment.kind) {
+    case 'held':
+      try {
+        return { kind: 'paid', order: await ports.orders.updateKnown(ctx, order, (current) => markPaid(current, payment.authorizationId)) };
+      } catch (error) {
+        return { kind: 'unsettled', error };
+      }
+    case 'declined': {
+      const closed = await close((current) => markPaymentFailed(current, payment.declineCode, payment.authorizationId));
+      return { kind: 'refused', error: new PaymentDeclinedError(payment.declineCode), closed };
     }
-    // Never sent (breaker open, bulkhead full): nothing to look up, and the lookup would fail the same way.
-    if (authorization.reason instanceof PaymentUnavailableError && authorization.reason.notSent) return { kind: 'none' };
-    try {
-      return paymentFrom(await this.#gateway.findByIdempotencyKey(ctx, order.id));
-    } catch (error) {
-      ctx.log.warn({ orderId: order.id, err: error }, 'looking up the authorization of an order failed');
-      return { kind: 'unknown' };
+    case 'none': {
+      const reason = reasonOf(authorization);
+      const closed = await close((current) => markPaymentFailed(current, 'payment_unavailable'));
+      return reason instanceof DomainError && closed ? { kind: 'refused', error: reason, closed } : { kind: 'unsettled', error: reason };
     }
+    case 'unknown':
+      ctx.log.warn({ orderId: order.id }, 'the gateway cannot tell whether the order was authorized; it stays pending for recovery');
+      return { kind: 'pending', order };
   }
+}
 
-  // Releases the stock (the release is recorded even when nothing was reserved) and sets the final status.
-  async #close(ctx: Context, order: Order, change: OrderChange, release = true): Promise<void> {
-    try {
-      if (release) await this.#reservations.release(ctx, order.id);
-      await this.#orders.updateKnown(ctx, order, change);
-    } catch (error) {
-      ctx.log.error({ orderId: order.id, err: error }, 'settling a failed order did not finish; it stays pending for recovery');
-    }
+// An authorization that failed or was aborted may still have reached the gateway: ask it.
+async function paymentOf(gateway: PaymentGateway, ctx: Context, order: Order, authorization: PromiseSettledResult<AuthorizationResult>): Promise<Known> {
+  if (authorization.status === 'fulfilled') {
+    const result = authorization.value;
+    return result.outcome === 'approved'
+      ? { kind: 'held', authorizationId: result.authorizationId, captured: false }
+      : { kind: 'declined', authorizationId: result.authorizationId, declineCode: result.declineCode };
+  }
+  // Never sent (breaker open, bulkhead full): nothing to look up, and the lookup would fail the same way.
+  if (authorization.reason instanceof PaymentUnavailableError && authorization.reason.notSent) return { kind: 'none' };
+  try {
+    return paymentFrom(await gateway.findByIdempotencyKey(ctx, order.id));
+  } catch (error) {
+    ctx.log.warn({ orderId: order.id, err: error }, 'looking up the authorization of an order failed');
+    return { kind: 'unknown' };
   }
 }
 

@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 
 const place = (cardToken = 'tok_approved'): Promise<Order> =>
-  world.placeOrder.execute(world.customer(), orderOf([mug], cardToken)).catch(async () => (await world.orders.listForUser(world.system, undefined, { limit: 1 }))[0]!);
+  world.placed(world.customer(), orderOf([mug], cardToken)).catch(async () => (await world.orders.listForUser(world.system, undefined, { limit: 1 }))[0]!);
 
 describe('ReconcileOrders', () => {
   it('when every order agrees with the gateway, then nothing is reported', async () => {

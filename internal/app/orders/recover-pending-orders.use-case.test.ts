@@ -130,7 +130,7 @@ describe('RecoverPendingOrders', () => {
   it('when a placement is left pending by a failed void, then recovery later voids and rejects it', async () => {
     const empty = await world.product({ stock: 0 });
     world.gateway.failOn('void');
-    await expect(world.placeOrder.execute(world.customer(), orderOf([empty]))).rejects.toBeInstanceOf(InsufficientStockError);
+    await expect(world.placed(world.customer(), orderOf([empty]))).rejects.toBeInstanceOf(InsufficientStockError);
     world.gateway.heal('void');
     world.advance(6 * MINUTE);
 

@@ -48,19 +48,33 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
       expect(repeat.state === 'in_progress' && typeof repeat.heldForMs).toBe('number');
     });
 
-    it('when a request completed, then a repeat gets its status and JSON body back', async () => {
-      const body = { id: 'o-1', lines: [{ quantity: 2, price: 2 ** 40 }], note: 'ünïcode ✓', nothing: null };
+    it('when a request completed, then a repeat gets its recorded outcome back', async () => {
+      const outcome = { kind: 'placed', order: { id: 'o-1', lines: [{ quantity: 2, price: 2 ** 40 }] }, note: 'ünïcode ✓', nothing: null };
       await begin();
 
-      await store.complete(ctx, ref, { status: 201, body });
+      await store.complete(ctx, ref, outcome);
 
-      expect(await begin()).toEqual({ state: 'replay', status: 201, body });
+      expect(await begin()).toEqual({ state: 'replay', outcome });
+    });
+
+    it('when a completed outcome is revised, then repeats get the revision; a key in progress or absent is not revised', async () => {
+      const absent = { userId: ref.userId, key: `absent-${randomUUID()}` };
+      await store.revise(ctx, absent, { kind: 'placed' });
+      await begin();
+      await store.revise(ctx, ref, { kind: 'placed' });
+      const whileInProgress = await begin();
+      await store.complete(ctx, ref, { kind: 'pending' });
+
+      await store.revise(ctx, ref, { kind: 'placed' });
+
+      expect({ absent: await begin(fingerprint('body'), DAY, absent), whileInProgress: whileInProgress.state }).toEqual({ absent: { state: 'new' }, whileInProgress: 'in_progress' });
+      expect(await begin()).toEqual({ state: 'replay', outcome: { kind: 'placed' } });
     });
 
     it('when another request uses the key, in progress or completed, then it is a mismatch', async () => {
       await begin(fingerprint('first'));
       const whileRunning = await begin(fingerprint('second'));
-      await store.complete(ctx, ref, { status: 402, body: { code: 'PAYMENT_DECLINED' } });
+      await store.complete(ctx, ref, { kind: 'refused', code: 'PAYMENT_DECLINED' });
 
       expect(whileRunning).toEqual({ state: 'mismatch' });
       expect(await begin(fingerprint('second'))).toEqual({ state: 'mismatch' });
@@ -76,11 +90,11 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
 
     it('when a completed request is abandoned, then it is kept', async () => {
       await begin();
-      await store.complete(ctx, ref, { status: 201, body: { ok: true } });
+      await store.complete(ctx, ref, { kind: 'placed' });
 
       await store.abandon(ctx, ref);
 
-      expect(await begin()).toMatchObject({ state: 'replay', status: 201 });
+      expect(await begin()).toMatchObject({ state: 'replay', outcome: { kind: 'placed' } });
     });
 
     it('when another user sends the same key, then it is a key of its own', async () => {
@@ -93,7 +107,7 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
     it('when a record has expired, then the key is new again and purgeExpired removes only expired records', async () => {
       const fresh = { userId: ref.userId, key: `fresh-${randomUUID()}` };
       await begin(fingerprint('old'), 100);
-      await store.complete(ctx, ref, { status: 201, body: {} });
+      await store.complete(ctx, ref, {});
       const stale = { userId: ref.userId, key: `stale-${randomUUID()}` };
       await begin(fingerprint('stale'), 100, stale);
       await begin(fingerprint('fresh'), DAY, fresh);
@@ -156,20 +170,20 @@ export function describeIdempotencyStoreContract(name: string, setup: () => Idem
         await sleep(STALE_MS + 50);
 
         expect({ absent, otherRequest: await reclaim(fingerprint('other')) }).toEqual({ absent: false, otherRequest: false });
-        await store.complete(ctx, ref, { status: 201, body: { id: 1 } });
+        await store.complete(ctx, ref, { kind: 'placed' });
         expect(await reclaim()).toBe(false);
-        expect(await begin()).toMatchObject({ state: 'replay', status: 201 });
+        expect(await begin()).toMatchObject({ state: 'replay', outcome: { kind: 'placed' } });
       });
     });
 
-    it('when a body is replayed, then its keys come back in the order they were written', async () => {
-      const body = { zeta: 1, alpha: { y: 2, b: 3 }, mid: [{ k: 'v', a: null }] };
+    it('when an outcome is replayed, then its keys come back in the order they were written', async () => {
+      const outcome = { zeta: 1, alpha: { y: 2, b: 3 }, mid: [{ k: 'v', a: null }] };
       await begin();
 
-      await store.complete(ctx, ref, { status: 201, body });
+      await store.complete(ctx, ref, outcome);
 
       const replay = await begin();
-      expect(replay.state === 'replay' && JSON.stringify(replay.body)).toBe(JSON.stringify(body));
+      expect(replay.state === 'replay' && JSON.stringify(replay.outcome)).toBe(JSON.stringify(outcome));
     });
   });
 }

@@ -11,6 +11,15 @@ export interface JobQueue {
   enqueue<P extends object>(ctx: Context, request: JobRequest<P>): Promise<string | undefined>;
 }
 
+/**
+ * Puts jobs on the durable queue inside a transaction of the caller's: the
+ * job exists only if that transaction commits. `Tx` is the transaction as the
+ * adapter that opened it knows it (opaque here).
+ */
+export interface TransactionalJobQueue<Tx> {
+  enqueueInTransaction<P extends object>(tx: Tx, request: JobRequest<P>): Promise<string | undefined>;
+}
+
 /** What an operator may see and do with the queue's jobs. */
 export interface JobAdmin {
   /** The known queues (one per job type). */

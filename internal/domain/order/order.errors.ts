@@ -38,6 +38,28 @@ export class OrderNotPaidError extends DomainError {
   }
 }
 
+/**
+ * A dependency (the database) failed while the order was being placed, after
+ * it may have been stored: whether it exists and how it ends is not known
+ * here. Recovery settles it; a repeat of the request with the same
+ * idempotency key learns its fate and never places a second order.
+ * Answered like any unavailability, with `details.orderMayExist`.
+ */
+export class PlacementInDoubtError extends DomainError {
+  readonly code = 'DEPENDENCY_UNAVAILABLE';
+  readonly kind = 'unavailable';
+  readonly details = { orderMayExist: true } as const;
+  readonly dependency: string;
+
+  constructor(dependency: string, cause?: unknown) {
+    super(
+      `${dependency} became unavailable while the order was being placed, so the order may exist: repeat the request with the same idempotency key to learn what became of it (a repeat never places a second order)`,
+      { cause },
+    );
+    this.dependency = dependency;
+  }
+}
+
 /** The order's status does not allow the change (cancelling an unpaid order, paying a cancelled one). */
 export class OrderStateConflictError extends DomainError {
   readonly code = 'ORDER_STATE_CONFLICT';

@@ -46,6 +46,7 @@ export interface AppConfig {
     purgeIdempotencyKeys: ScheduleSettings;
     purgeSessions: ScheduleSettings;
     purgeSignInAttempts: ScheduleSettings;
+    purgeOutbox: ScheduleSettings;
     purgeBatchSize: number;
   };
   activity: { heartbeatMs: number; bufferEvents: number; maxSubscribers: number; maxStreamsPerUser: number };
@@ -101,9 +102,24 @@ export interface AppConfig {
     requestsPerSecond: number;
   };
   orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
+  events: {
+    natsUrl: string;
+    stream: string;
+    subjectPrefix: string;
+    streamMaxAgeMs: number;
+    streamReplicas: number;
+    duplicateWindowMs: number;
+    relayBatchSize: number;
+    relayIdlePollMs: number;
+    outboxRetentionMs: number;
+    maxDeliver: number;
+    redeliveryBackoffMs: string;
+    ackWaitMs: number;
+  };
   diagnostics: { enabled: boolean; host: string; port: number; token: string };
   flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
   release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
+  configFile: { path: string; watch: boolean; pollIntervalMs: number };
 }
 
 /** One scheduled task's settings. */
@@ -127,6 +143,19 @@ export const customFormats = {
       if (value !== '' && (typeof value !== 'string' || !/^rediss?:\/\/.+/.test(value))) {
         throw new Error('must be empty (no Redis) or a redis:// or rediss:// URL');
       }
+    },
+  },
+  'nats-url': {
+    validate(value: unknown): void {
+      if (value === '') return;
+      if (typeof value !== 'string' || !value.split(',').every((part) => /^(nats|tls):\/\/[^\s,]+$/.test(part.trim()))) {
+        throw new Error('must be empty (in-process delivery) or nats:// URLs separated by commas');
+      }
+    },
+  },
+  'ms-list': {
+    validate(value: unknown): void {
+      if (typeof value !== 'string' || !/^\d{1,9}(,\d{1,9})*$/.test(value.replace(/\s/g, ''))) throw new Error('must be whole milliseconds separated by commas');
     },
   },
   'cursor-key': {
@@ -328,7 +357,7 @@ export const configSchema: Schema<AppConfig> = {
     maxAttempts: { doc: 'Attempts per gateway call, retries included (retryable failures only).', format: 'positive-int', default: 3, env: 'PAYMENT_MAX_ATTEMPTS' },
     maxRetryTimeMs: { doc: 'Total time a gateway call may take with its retries.', format: 'positive-int', default: 5_000, env: 'PAYMENT_MAX_RETRY_TIME_MS' },
     breakerResetMs: { doc: 'How long the circuit stays open before a probe.', format: 'positive-int', default: 5_000, env: 'PAYMENT_BREAKER_RESET_MS' },
-    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead).', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
+    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
     maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
     requestsPerSecond: {
       doc: 'Rate limit towards the gateway (shared by all replicas through Redis when configured).',
@@ -368,6 +397,7 @@ export const configSchema: Schema<AppConfig> = {
       timeoutMs: 120_000,
     }),
     purgeSignInAttempts: scheduleSchema('PURGE_SIGN_IN_ATTEMPTS', 'deleting forgotten per-account sign-in counts from PostgreSQL', { cron: '7-59/10 * * * *', timeoutMs: 120_000 }),
+    purgeOutbox: scheduleSchema('PURGE_OUTBOX', 'deleting published outbox rows older than OUTBOX_RETENTION_MS', { cron: '15-59/10 * * * *', timeoutMs: 120_000 }),
     purgeBatchSize: {
       doc: 'Rows deleted per statement by the purge schedules (they repeat until a batch comes back short or the timeout).',
       format: 'positive-int',
@@ -530,6 +560,26 @@ export const configSchema: Schema<AppConfig> = {
       env: 'SHUTDOWN_DRAIN_DELAY_MS',
     },
   },
+  configFile: {
+    path: {
+      doc: 'A file of settings (NAME=value lines, the names of this table) read over the environment at start and again on SIGHUP or when it changes; settings safe to change live apply at once, the others are reported as needing a restart. Empty: none.',
+      format: String,
+      default: '',
+      env: 'CONFIG_FILE',
+    },
+    watch: {
+      doc: 'Reload when CONFIG_FILE changes (its folder is watched, so a Kubernetes ConfigMap swap is seen); SIGHUP reloads either way.',
+      format: Boolean,
+      default: true,
+      env: 'CONFIG_FILE_WATCH',
+    },
+    pollIntervalMs: {
+      doc: 'While watching CONFIG_FILE, also compare its content this often, for filesystems whose change events get lost; 0 turns the net off.',
+      format: 'nat',
+      default: 10_000,
+      env: 'CONFIG_FILE_POLL_MS',
+    },
+  },
   log: {
     level: {
       doc: 'Minimum log level.',
@@ -607,6 +657,46 @@ export const configSchema: Schema<AppConfig> = {
       env: 'EMBEDDED_PG_DATA_DIR',
     },
     port: { doc: 'Port of the embedded PostgreSQL.', format: 'port', default: 54329, env: 'EMBEDDED_PG_PORT' },
+  },
+  events: {
+    natsUrl: {
+      doc: 'NATS server(s) with JetStream for the integration events (comma-separated nats:// URLs); empty delivers them to the in-process consumers only.',
+      format: 'nats-url',
+      default: '',
+      env: 'NATS_URL',
+      sensitive: true,
+    },
+    stream: { doc: 'The JetStream stream of the integration events (created or updated at start).', format: String, default: 'ORDERSVC_EVENTS', env: 'NATS_STREAM' },
+    subjectPrefix: {
+      doc: 'Put before every subject (`<prefix>ordersvc.order.paid`), so several environments can share one NATS; empty in production.',
+      format: String,
+      default: '',
+      env: 'NATS_SUBJECT_PREFIX',
+    },
+    streamMaxAgeMs: { doc: 'How long the stream keeps events.', format: 'positive-int', default: 7 * 24 * 3_600_000, env: 'NATS_STREAM_MAX_AGE_MS' },
+    streamReplicas: { doc: 'Replicas of the stream in a NATS cluster (1 on a single server).', format: 'positive-int', default: 1, env: 'NATS_STREAM_REPLICAS' },
+    duplicateWindowMs: {
+      doc: 'The stream drops an event id published again within this window (the relay republishes after a crash mid-batch).',
+      format: 'positive-int',
+      default: 10 * 60_000,
+      env: 'NATS_DUPLICATE_WINDOW_MS',
+    },
+    relayBatchSize: { doc: 'Outbox rows the relay publishes per transaction.', format: 'positive-int', default: 200, env: 'OUTBOX_RELAY_BATCH_SIZE' },
+    relayIdlePollMs: {
+      doc: 'How often an idle relay looks at the outbox when no commit notification woke it (the net under LISTEN/NOTIFY).',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'OUTBOX_RELAY_IDLE_POLL_MS',
+    },
+    outboxRetentionMs: { doc: 'How long published outbox rows are kept (for replay) before the purge schedule deletes them.', format: 'positive-int', default: 3 * 24 * 3_600_000, env: 'OUTBOX_RETENTION_MS' },
+    maxDeliver: { doc: 'Deliveries of one event to a consumer before it goes to the dead-letter subject.', format: 'positive-int', default: 5, env: 'EVENTS_MAX_DELIVER' },
+    redeliveryBackoffMs: {
+      doc: 'Waits before the 1st, 2nd, … redelivery to a failing consumer (comma-separated milliseconds; the last repeats).',
+      format: 'ms-list',
+      default: '1000,5000,30000,120000',
+      env: 'EVENTS_REDELIVERY_BACKOFF_MS',
+    },
+    ackWaitMs: { doc: 'How long a consumer may work on one event before JetStream redelivers it.', format: 'positive-int', default: 30_000, env: 'EVENTS_ACK_WAIT_MS' },
   },
   redis: {
     url: {

@@ -833,6 +833,7 @@ export interface components {
         /** @description An amount in minor units (cents for EUR) of an ISO 4217 currency. Never a float. */
         Money: {
             amount: number;
+            /** @example EUR */
             currency: string;
         };
         Sku: string;
@@ -1119,8 +1120,11 @@ export interface components {
             title: string;
             /** @description The HTTP status code of the response. */
             status: number;
-            /** @description Stable machine-readable error code, e.g. `USER_NOT_FOUND`. */
-            code: string;
+            /**
+             * @description Stable machine-readable error code, e.g. `USER_NOT_FOUND`. New codes may be added in a minor version; treat an unknown one by the HTTP status.
+             * @enum {string}
+             */
+            code: "AUTHENTICATION_REQUIRED" | "BAD_REQUEST" | "DEADLINE_EXCEEDED" | "DEPENDENCY_UNAVAILABLE" | "EMAIL_TAKEN" | "FEATURE_SWITCHED_OFF" | "FLAG_NOT_FOUND" | "FORBIDDEN" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL" | "INVALID_CREDENTIALS" | "INVALID_CURSOR" | "INVALID_TOKEN" | "INVALID_UTF8" | "JOB_NOT_FOUND" | "JOB_STATE_CONFLICT" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MIXED_CURRENCIES" | "ORDER_KEY_TAKEN" | "ORDER_NOT_FOUND" | "ORDER_NOT_PAID" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_DECLINED" | "PAYMENT_UNAVAILABLE" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REQUEST_IN_PROGRESS" | "RESERVATION_CLOSED" | "ROUTE_NOT_FOUND" | "SHUTTING_DOWN" | "SIGN_IN_THROTTLED" | "SKU_TAKEN" | "TOO_MANY_STREAMS" | "TOO_MANY_STREAMS_FOR_USER" | "UNKNOWN_JOB_TYPE" | "UNKNOWN_PRODUCT" | "UNSUPPORTED_MEDIA_TYPE" | "USER_HAS_ORDERS" | "USER_NOT_FOUND" | "VALIDATION_FAILED";
             /** @description Trace id of the request (also sent in the `X-Request-Id` header). */
             trace_id: string;
             /** @description Human-readable explanation of this occurrence of the problem. */
@@ -1142,10 +1146,18 @@ export interface components {
         };
     };
     responses: {
-        /** @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why. */
+        /**
+         * @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why: `card_declined`,
+         *     `insufficient_funds`, `suspected_fraud`, or `invalid_card` (the gateway does not know the
+         *     card token at all; nothing was authorized). Pay with another card.
+         */
         PaymentRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1159,6 +1171,10 @@ export interface components {
         Unprocessable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1174,6 +1190,9 @@ export interface components {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 /** @description The challenge: `Bearer`, or `Bearer error="invalid_token"` for a bad token. */
                 "WWW-Authenticate"?: string;
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1184,6 +1203,9 @@ export interface components {
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1197,6 +1219,7 @@ export interface components {
                 "Retry-After": components["headers"]["Retry-After"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1207,6 +1230,9 @@ export interface components {
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1234,6 +1260,9 @@ export interface components {
         NotFound: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1250,11 +1279,13 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request conflicts with the current state of the resource. */
+        /** @description The request conflicts with the current state of the resource (`EMAIL_TAKEN`, `SKU_TAKEN`, `USER_HAS_ORDERS`, `ORDER_STATE_CONFLICT`, `JOB_STATE_CONFLICT`, ...). */
         Conflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Retry-After": components["headers"]["Retry-After"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1265,6 +1296,9 @@ export interface components {
         PreconditionFailed: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1275,6 +1309,9 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1285,6 +1322,9 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1295,6 +1335,9 @@ export interface components {
         PreconditionRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1305,6 +1348,9 @@ export interface components {
         InternalError: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
                 [name: string]: unknown;
             };
             content: {
@@ -1313,6 +1359,65 @@ export interface components {
         };
         /** @description The service cannot handle the request right now (a dependency is down or the request ran out of its time budget); retry after `Retry-After`. */
         ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Short stock (`INSUFFICIENT_STOCK`, with `lines`), a repeat while the first request still runs (`REQUEST_IN_PROGRESS`, with `Retry-After`), or a repeat of a crashed request whose order ended unpaid (`ORDER_NOT_PAID`). */
+        PlacementConflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Release-Channel": components["headers"]["X-Release-Channel"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is invalid (an unknown query parameter, a bad `X-Request-Id`). */
+        ProbeBadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not served here (`ROUTE_NOT_FOUND`): metrics are off, or on a port of their own (`METRICS_PORT`). */
+        ProbeNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description An unexpected server error. */
+        ProbeInternalError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request ran out of its time budget (`DEADLINE_EXCEEDED`); retry after `Retry-After`. */
+        ProbeServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Retry-After": components["headers"]["Retry-After"];
@@ -1356,11 +1461,20 @@ export interface components {
         "X-Cache": "hit" | "miss" | "bypass";
         /** @description Present (`true`) when the database failed and the last known value was served. */
         "X-Served-Stale": "true";
-        /** @description Seconds to wait before trying again. */
+        /**
+         * @description Seconds to wait before trying again.
+         * @example 1
+         */
         "Retry-After": number;
-        /** @description The remaining quota of the window, per the IETF RateLimit header fields draft. */
+        /**
+         * @description The quota left in the current window (IETF RateLimit header fields, draft 8): `r` requests remain, the window resets in `t` seconds. Sent on every `/v1` response.
+         * @example "api"; r=97; t=41
+         */
         RateLimit: string;
-        /** @description The quota policy that applied, per the IETF RateLimit header fields draft. */
+        /**
+         * @description The policy that applied (IETF RateLimit header fields, draft 8): `q` requests per window of `w` seconds; `pk` is a hash of the key counted (the caller or the address). Sent on every `/v1` response.
+         * @example "api"; q=100; w=60; pk=:NTA4Y2MwZmUyNjE4:
+         */
         "RateLimit-Policy": string;
         /** @description The trace id of the request (the caller's `X-Request-Id` or a generated one). */
         "X-Request-Id": string;
@@ -1368,6 +1482,16 @@ export interface components {
         ETag: string;
         /** @description Path of the created resource, e.g. `/v1/users/{id}`. */
         Location: string;
+        /**
+         * @description The release channel (variant) that served the request. Sent on every `/v1` response. (The header name is the `RELEASE_CHANNEL_HEADER` setting.)
+         * @example stable
+         */
+        "X-Release-Channel": "stable" | "canary";
+        /**
+         * @description Present (`true`) when the answer is the stored outcome of an earlier request with the same `Idempotency-Key`, not a new placement.
+         * @example true
+         */
+        "Idempotent-Replayed": "true";
     };
     pathItems: never;
 }
@@ -1394,9 +1518,39 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *           "name": "Ada Lovelace",
+                     *           "email": "ada@example.com",
+                     *           "roles": [
+                     *             "customer"
+                     *           ],
+                     *           "created_at": "2026-12-03T09:15:02.481Z",
+                     *           "updated_at": "2026-12-03T09:15:02.481Z"
+                     *         },
+                     *         {
+                     *           "id": "01936f0e-11aa-7b3c-8d4e-5f6a7b8c9d01",
+                     *           "name": "Grace Hopper",
+                     *           "email": "admin@example.com",
+                     *           "roles": [
+                     *             "admin"
+                     *           ],
+                     *           "created_at": "2026-12-03T09:15:02.481Z",
+                     *           "updated_at": "2026-12-03T09:15:02.481Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
@@ -1436,6 +1590,9 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1487,9 +1644,24 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "X-Cache": components["headers"]["X-Cache"];
                     "X-Served-Stale": components["headers"]["X-Served-Stale"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "name": "Ada Lovelace",
+                     *       "email": "ada@example.com",
+                     *       "roles": [
+                     *         "customer"
+                     *       ],
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:02.481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -1525,6 +1697,9 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1567,6 +1742,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateUserRequest"];
+                /**
+                 * @example {
+                 *       "name": "Ada King"
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateUserRequest"];
             };
         };
@@ -1576,9 +1756,24 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "name": "Ada King",
+                     *       "email": "ada@example.com",
+                     *       "roles": [
+                     *         "customer"
+                     *       ],
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:03.112Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -1663,9 +1858,43 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "1042",
+                     *           "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *           "type": "order_paid",
+                     *           "occurred_at": "2026-12-03T09:15:03.112Z",
+                     *           "data": {
+                     *             "order_id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *             "status": "paid",
+                     *             "total_amount": 2580,
+                     *             "currency": "EUR",
+                     *             "failure_code": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "1017",
+                     *           "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *           "type": "user_registered",
+                     *           "occurred_at": "2026-12-03T09:15:02.481Z",
+                     *           "data": {
+                     *             "roles": [
+                     *               "customer"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActivityPage"];
                 };
             };
@@ -1698,6 +1927,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1733,6 +1965,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Ada Lovelace",
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterRequest"];
             };
         };
@@ -1742,9 +1981,24 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "name": "Ada Lovelace",
+                     *       "email": "ada@example.com",
+                     *       "roles": [
+                     *         "customer"
+                     *       ],
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:02.481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -1769,6 +2023,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
@@ -1777,9 +2037,29 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "Vq3nZ8xJ0cL5mR2tY7wK4pA9sD1fG6hB",
+                     *       "token_type": "Bearer",
+                     *       "expires_at": "2026-12-03T10:15:02.481Z",
+                     *       "user": {
+                     *         "id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *         "name": "Ada Lovelace",
+                     *         "email": "ada@example.com",
+                     *         "roles": [
+                     *           "customer"
+                     *         ],
+                     *         "created_at": "2026-12-03T09:15:02.481Z",
+                     *         "updated_at": "2026-12-03T09:15:02.481Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
@@ -1808,6 +2088,9 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1929,9 +2212,24 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "name": "Ada Lovelace",
+                     *       "email": "ada@example.com",
+                     *       "roles": [
+                     *         "customer"
+                     *       ],
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:02.481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -1971,9 +2269,32 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *           "sku": "MUG-CERAMIC-350",
+                     *           "name": "Ceramic mug, 350 ml",
+                     *           "description": "Dishwasher safe; matte white glaze.",
+                     *           "price": {
+                     *             "amount": 1290,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "stock": 118,
+                     *           "created_at": "2026-12-03T09:15:02.481Z",
+                     *           "updated_at": "2026-12-03T09:15:02.481Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProductPage"];
                 };
             };
@@ -2017,9 +2338,27 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *       "sku": "MUG-CERAMIC-350",
+                     *       "name": "Ceramic mug, 350 ml",
+                     *       "description": "Dishwasher safe; matte white glaze.",
+                     *       "price": {
+                     *         "amount": 1290,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "stock": 118,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:02.481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Product"];
                 };
             };
@@ -2056,9 +2395,27 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "X-Cache": components["headers"]["X-Cache"];
                     "X-Served-Stale": components["headers"]["X-Served-Stale"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *       "sku": "MUG-CERAMIC-350",
+                     *       "name": "Ceramic mug, 350 ml",
+                     *       "description": "Dishwasher safe; matte white glaze.",
+                     *       "price": {
+                     *         "amount": 1290,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "stock": 118,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:02.481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Product"];
                 };
             };
@@ -2090,7 +2447,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "price": {
+                 *         "amount": 1190,
+                 *         "currency": "EUR"
+                 *       },
+                 *       "stock": 120
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProductRequest"];
+                /**
+                 * @example {
+                 *       "stock": 120
+                 *     }
+                 */
                 "application/merge-patch+json": components["schemas"]["UpdateProductRequest"];
             };
         };
@@ -2100,9 +2471,27 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *       "sku": "MUG-CERAMIC-350",
+                     *       "name": "Ceramic mug, 350 ml",
+                     *       "description": "Dishwasher safe; matte white glaze.",
+                     *       "price": {
+                     *         "amount": 1190,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "stock": 120,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:03.112Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Product"];
                 };
             };
@@ -2132,6 +2521,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Admins only; the orders of this user. */
                 user_id?: string;
+                /** @description Admins only; only orders in this status. */
                 status?: components["schemas"]["OrderStatus"];
             };
             header?: {
@@ -2147,9 +2537,42 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *           "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *           "status": "paid",
+                     *           "lines": [
+                     *             {
+                     *               "product_id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *               "quantity": 2,
+                     *               "unit_price": {
+                     *                 "amount": 1290,
+                     *                 "currency": "EUR"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "total": {
+                     *             "amount": 2580,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "authorization_id": "auth_7Hc2kP9xQe",
+                     *           "failure_code": null,
+                     *           "created_at": "2026-12-03T09:15:02.481Z",
+                     *           "updated_at": "2026-12-03T09:15:03.112Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["OrderPage"];
                 };
             };
@@ -2197,9 +2620,38 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "status": "paid",
+                     *       "lines": [
+                     *         {
+                     *           "product_id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *           "quantity": 2,
+                     *           "unit_price": {
+                     *             "amount": 1290,
+                     *             "currency": "EUR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 2580,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "authorization_id": "auth_7Hc2kP9xQe",
+                     *       "failure_code": null,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:03.112Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Order"];
                 };
             };
@@ -2208,16 +2660,45 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "status": "pending",
+                     *       "lines": [
+                     *         {
+                     *           "product_id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *           "quantity": 2,
+                     *           "unit_price": {
+                     *             "amount": 1290,
+                     *             "currency": "EUR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 2580,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "authorization_id": null,
+                     *       "failure_code": null,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:02.481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Order"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             402: components["responses"]["PaymentRequired"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["PlacementConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -2245,9 +2726,37 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "status": "paid",
+                     *       "lines": [
+                     *         {
+                     *           "product_id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *           "quantity": 2,
+                     *           "unit_price": {
+                     *             "amount": 1290,
+                     *             "currency": "EUR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 2580,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "authorization_id": "auth_7Hc2kP9xQe",
+                     *       "failure_code": null,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:15:03.112Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Order"];
                 };
             };
@@ -2278,9 +2787,37 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *       "status": "cancelled",
+                     *       "lines": [
+                     *         {
+                     *           "product_id": "0b8f9a6e-3c1d-4f7a-9e2b-5d4c3b2a1f00",
+                     *           "quantity": 2,
+                     *           "unit_price": {
+                     *             "amount": 1290,
+                     *             "currency": "EUR"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "amount": 2580,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "authorization_id": "auth_7Hc2kP9xQe",
+                     *       "failure_code": null,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "updated_at": "2026-12-03T09:20:41.007Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Order"];
                 };
             };
@@ -2309,9 +2846,50 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "instance": "ordersvc-7d9f8c6b5-x2k4q",
+                     *       "schedules": [
+                     *         {
+                     *           "name": "purge-sessions",
+                     *           "cron": "*\/15 * * * *",
+                     *           "enabled": true,
+                     *           "timeout_ms": 60000,
+                     *           "next_due_at": "2026-12-03T09:30:00.000Z",
+                     *           "running": null,
+                     *           "runs": 12,
+                     *           "succeeded": 12,
+                     *           "failed": 0,
+                     *           "timed_out": 0,
+                     *           "skipped": {
+                     *             "running": 0,
+                     *             "locked": 3,
+                     *             "already_run": 0,
+                     *             "missed": 0,
+                     *             "unavailable": 0
+                     *           },
+                     *           "last_run": {
+                     *             "due_at": "2026-12-03T09:15:00.000Z",
+                     *             "trigger": "cron",
+                     *             "started_at": "2026-12-03T09:15:00.012Z",
+                     *             "finished_at": "2026-12-03T09:15:00.094Z",
+                     *             "status": "succeeded",
+                     *             "duration_ms": 82,
+                     *             "error": null,
+                     *             "result": {
+                     *               "removed": 17
+                     *             }
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ScheduleList"];
                 };
             };
@@ -2335,6 +2913,7 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description One queue (a job type, such as `order-confirmation`). */
                 queue?: string;
+                /** @description Only jobs in this state (`dead` lists the dead letters). */
                 state?: components["schemas"]["JobState"];
             };
             header?: {
@@ -2350,9 +2929,37 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01937a52-a001-7c5d-9e3f-1b2a3c4d5e6f",
+                     *           "queue": "order-confirmation",
+                     *           "state": "failed",
+                     *           "priority": 0,
+                     *           "payload": {
+                     *             "order_id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47"
+                     *           },
+                     *           "dedupe_key": "order-confirmation:01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *           "attempts": 3,
+                     *           "retry_limit": 3,
+                     *           "last_error": "notification store unavailable",
+                     *           "created_at": "2026-12-03T09:15:02.481Z",
+                     *           "start_after": "2026-12-03T09:15:02.481Z",
+                     *           "started_at": "2026-12-03T09:15:03.112Z",
+                     *           "completed_at": "2026-12-03T09:15:03.112Z",
+                     *           "original_id": null
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["JobPage"];
                 };
             };
@@ -2383,9 +2990,32 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-a001-7c5d-9e3f-1b2a3c4d5e6f",
+                     *       "queue": "order-confirmation",
+                     *       "state": "failed",
+                     *       "priority": 0,
+                     *       "payload": {
+                     *         "order_id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47"
+                     *       },
+                     *       "dedupe_key": "order-confirmation:01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "attempts": 3,
+                     *       "retry_limit": 3,
+                     *       "last_error": "notification store unavailable",
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "start_after": "2026-12-03T09:15:02.481Z",
+                     *       "started_at": "2026-12-03T09:15:03.112Z",
+                     *       "completed_at": "2026-12-03T09:15:03.112Z",
+                     *       "original_id": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Job"];
                 };
             };
@@ -2417,9 +3047,32 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-a001-7c5d-9e3f-1b2a3c4d5e6f",
+                     *       "queue": "order-confirmation",
+                     *       "state": "retry",
+                     *       "priority": 0,
+                     *       "payload": {
+                     *         "order_id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47"
+                     *       },
+                     *       "dedupe_key": "order-confirmation:01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "attempts": 3,
+                     *       "retry_limit": 3,
+                     *       "last_error": "notification store unavailable",
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "start_after": "2026-12-03T09:15:02.481Z",
+                     *       "started_at": null,
+                     *       "completed_at": null,
+                     *       "original_id": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Job"];
                 };
             };
@@ -2452,9 +3105,32 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01937a52-a001-7c5d-9e3f-1b2a3c4d5e6f",
+                     *       "queue": "order-confirmation",
+                     *       "state": "cancelled",
+                     *       "priority": 0,
+                     *       "payload": {
+                     *         "order_id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47"
+                     *       },
+                     *       "dedupe_key": "order-confirmation:01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *       "attempts": 0,
+                     *       "retry_limit": 3,
+                     *       "last_error": null,
+                     *       "created_at": "2026-12-03T09:15:02.481Z",
+                     *       "start_after": "2026-12-03T09:15:02.481Z",
+                     *       "started_at": null,
+                     *       "completed_at": "2026-12-03T09:15:03.112Z",
+                     *       "original_id": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Job"];
                 };
             };
@@ -2484,9 +3160,42 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "queues": [
+                     *         {
+                     *           "queue": "order-confirmation",
+                     *           "counts": {
+                     *             "created": 0,
+                     *             "retry": 1,
+                     *             "active": 0,
+                     *             "completed": 42,
+                     *             "cancelled": 0,
+                     *             "failed": 0,
+                     *             "dead": 1
+                     *           }
+                     *         },
+                     *         {
+                     *           "queue": "order-recovery",
+                     *           "counts": {
+                     *             "created": 0,
+                     *             "retry": 0,
+                     *             "active": 0,
+                     *             "completed": 3,
+                     *             "cancelled": 0,
+                     *             "failed": 0,
+                     *             "dead": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueueDepths"];
                 };
             };
@@ -2521,9 +3230,28 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01937a52-b7e2-7a10-8c3d-4e5f6a7b8c9d",
+                     *           "recipient_user_id": "01936f0e-7c2a-7d4b-9a51-3f2e8b6c4d10",
+                     *           "topic": "order-confirmation",
+                     *           "subject": "Your order 01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47 is confirmed",
+                     *           "body": "Thank you for your order. Total: 25.80 EUR.",
+                     *           "order_id": "01937a52-9c4e-7f21-b3d8-2e6f1a0c5b47",
+                     *           "created_at": "2026-12-03T09:15:03.112Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationPage"];
                 };
             };
@@ -2551,9 +3279,36 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "key": "orders.placement.paused",
+                     *           "description": "Kill switch: refuse every order placement (503 FEATURE_SWITCHED_OFF).",
+                     *           "enabled": false,
+                     *           "rollout_percent": null,
+                     *           "version": 0,
+                     *           "updated_by": null,
+                     *           "updated_at": null
+                     *         },
+                     *         {
+                     *           "key": "release.canary",
+                     *           "description": "Gray release: the share of callers served by the canary variant.",
+                     *           "enabled": true,
+                     *           "rollout_percent": 5,
+                     *           "version": 3,
+                     *           "updated_by": "01936f0e-11aa-7b3c-8d4e-5f6a7b8c9d01",
+                     *           "updated_at": "2026-12-03T09:15:02.481Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["FlagList"];
                 };
             };
@@ -2585,9 +3340,23 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "key": "orders.placement.paused",
+                     *       "description": "Kill switch: refuse every order placement (503 FEATURE_SWITCHED_OFF).",
+                     *       "enabled": false,
+                     *       "rollout_percent": null,
+                     *       "version": 0,
+                     *       "updated_by": null,
+                     *       "updated_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Flag"];
                 };
             };
@@ -2636,9 +3405,23 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "key": "orders.placement.paused",
+                     *       "description": "Kill switch: refuse every order placement (503 FEATURE_SWITCHED_OFF).",
+                     *       "enabled": true,
+                     *       "rollout_percent": null,
+                     *       "version": 1,
+                     *       "updated_by": "01936f0e-11aa-7b3c-8d4e-5f6a7b8c9d01",
+                     *       "updated_at": "2026-12-03T09:15:03.112Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Flag"];
                 };
             };
@@ -2673,12 +3456,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Liveness"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["ProbeBadRequest"];
+            500: components["responses"]["ProbeInternalError"];
+            503: components["responses"]["ProbeServiceUnavailable"];
         };
     };
     getReadiness: {
@@ -2714,8 +3502,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            500: components["responses"]["InternalError"];
+            400: components["responses"]["ProbeBadRequest"];
+            500: components["responses"]["ProbeInternalError"];
             /** @description The service is not ready (a dependency is down, or it is shutting down). */
             503: {
                 headers: {
@@ -2763,8 +3551,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            404: components["responses"]["NotFound"];
-            500: components["responses"]["InternalError"];
+            404: components["responses"]["ProbeNotFound"];
+            500: components["responses"]["ProbeInternalError"];
         };
     };
 }

@@ -8,10 +8,12 @@ import { accessLog } from './access-log.ts';
 import { activityRouter, type ActivityUseCases } from './activity/activity.routes.ts';
 import { authRouter, type AuthUseCases } from './auth/auth.routes.ts';
 import { authentication, type TokenAuthenticator } from './authentication.ts';
+import { docsRouter } from './docs/docs.routes.ts';
 import { errorHandler } from './error-handler.ts';
 import { flagsRouter, type FlagUseCases } from './flags/flags.routes.ts';
 import { releaseChannel, type ReleaseChannelSettings } from './flags/release-channel.ts';
 import { healthRouter } from './health/health.routes.ts';
+import { headRequests } from './head-requests.ts';
 import { jobsRouter, type JobUseCases } from './jobs/jobs.routes.ts';
 import { METRICS_PATH, metricsEndpoint, metricsNotHere, requestMetrics, type HttpMetricsHooks } from './metrics/metrics.middleware.ts';
 import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
@@ -32,12 +34,14 @@ export interface AppDeps {
     readonly bodyLimitBytes: number;
     readonly requestBudgetMs: number;
     readonly trustProxy: string;
-    readonly corsOrigins: string;
+    /** Comma-separated; a function is asked per request (the list may change while running). */
+    readonly corsOrigins: string | (() => string);
   };
   readonly rateLimit: {
     readonly windowMs: number;
-    readonly authPerWindow: number;
-    readonly apiPerWindow: number;
+    /** Numbers, or functions asked per request (the limits may change while running). */
+    readonly authPerWindow: number | (() => number);
+    readonly apiPerWindow: number | (() => number);
     /** Shared counters (Redis) so limits hold across replicas; in-process without. */
     readonly stores?: { readonly api: Store; readonly auth: Store } | undefined;
   };
@@ -77,6 +81,7 @@ const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
  *   5. rate limits, per caller once the caller is known;
  *   6. body parsing and contract validation, which also enforces the
  *      contract's security (public operations are those with `security: []`);
+ *      (`/openapi.yaml` and the `/docs` page come before it: they are not in the contract);
  *   7. the routes, then the one error handler.
  */
 export function buildApp(deps: AppDeps): Express {
@@ -93,7 +98,8 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(securityHeaders(splitList(deps.http.corsOrigins)));
+  const { corsOrigins } = deps.http;
+  app.use(securityHeaders(typeof corsOrigins === 'string' ? () => splitList(corsOrigins) : () => splitList(corsOrigins())));
   // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
   app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
   app.use(authentication(deps.authenticate));
@@ -109,7 +115,10 @@ export function buildApp(deps: AppDeps): Express {
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(deps.apiSpecText);
   });
+  // The browser reference of that contract; outside it, so before its validation.
+  app.use(docsRouter());
   cacheValidatorRouteMatchers();
+  app.use(headRequests.asGet);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
@@ -125,6 +134,7 @@ export function buildApp(deps: AppDeps): Express {
       fileUploader: false,
     }),
   );
+  app.use(headRequests.restore, headRequests.restoreOnError);
 
   // Each router under its path prefix: a request only tries the routes of the router its path names.
   app.use(healthRouter(deps.checkReadiness));

@@ -19,8 +19,8 @@ export interface ProblemInit {
 
 const TYPE_BASE = 'https://ordersvc.dev/problems/';
 
-/** The RFC 9457 problem document for a request. */
-export function problemBody(req: Request, problem: ProblemInit): Record<string, unknown> {
+/** The RFC 9457 problem document for a request; `traceId` names the request that decided it (a replay names the first). */
+export function problemBody(req: Request, problem: ProblemInit, traceId: string = req.traceId): Record<string, unknown> {
   return {
     ...problem.extensions,
     type: TYPE_BASE + problem.code.toLowerCase().replaceAll('_', '-'),
@@ -29,14 +29,14 @@ export function problemBody(req: Request, problem: ProblemInit): Record<string, 
     code: problem.code,
     ...(problem.detail === undefined ? {} : { detail: problem.detail }),
     instance: req.originalUrl.split('?')[0],
-    trace_id: req.traceId,
+    trace_id: traceId,
     ...(problem.errors && problem.errors.length > 0 ? { errors: problem.errors } : {}),
   };
 }
 
 /** Writes an RFC 9457 problem document. */
-export function sendProblem(req: Request, res: Response, problem: ProblemInit): void {
+export function sendProblem(req: Request, res: Response, problem: ProblemInit, traceId: string = req.traceId): void {
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problemBody(req, problem)));
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problemBody(req, problem, traceId)));
 }

@@ -136,8 +136,9 @@ describe('a gateway that does not answer', () => {
   it('when the gateway hangs on every call so the outcome cannot be known, then 202 with the pending order, and recovery settles it and returns the stock once the gateway is back', async () => {
     const product = await createProduct(admin, { stock: 5 });
     await world.gateway.setFaults({ hang_rate: 1 });
+    const key = uniqueKey();
 
-    const answer = await placeOrder(customer.api, { lines: [product.id] });
+    const answer = await placeOrder(customer.api, { lines: [product.id], key });
 
     expect(answer.status).toBe(202);
     const pending = asOrder(answer);
@@ -156,6 +157,13 @@ describe('a gateway that does not answer', () => {
     // Its recovery was also queued as a job of its own (whichever came first, the sweep or the job, settled it once).
     const { data: jobs } = await admin.api.GET('/v1/admin/jobs', { params: { query: { queue: 'order-recovery', limit: 100 } } });
     expect(jobs!.items.filter((job) => (job.payload as { orderId?: string }).orderId === pending.id)).toHaveLength(1);
+
+    // A repeat with the key answers from the order as it is now, not with the 202 of the time it was pending.
+    const replayed = await placeOrder(customer.api, { lines: [product.id], key });
+    expect(replayed.status).toBe(409);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(asProblem(replayed)).toMatchObject({ code: 'ORDER_NOT_PAID', order_id: pending.id, order_status: 'payment_failed', failure_code: 'payment_not_completed' });
+    expect(await placeOrder(customer.api, { lines: [product.id], key })).toMatchObject({ status: 409, body: asProblem(replayed) });
   });
 });
 

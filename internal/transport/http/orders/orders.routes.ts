@@ -1,26 +1,23 @@
-import { Router, type Request } from 'express';
+import { Router, type Response } from 'express';
 import type { CancelOrder } from '../../../app/orders/cancel-order.use-case.ts';
 import type { GetOrder } from '../../../app/orders/get-order.use-case.ts';
-import type { IdempotentPlaceOrder, PlacementOutcome } from '../../../app/orders/idempotent-place-order.ts';
 import type { ListOrders } from '../../../app/orders/list-orders.use-case.ts';
-import { requestFingerprint } from '../../../app/orders/request-fingerprint.ts';
+import type { PlaceOrder, PlacementOutcome } from '../../../app/orders/place-order.use-case.ts';
 import { toProblem } from '../error-handler.ts';
-import { problemBody } from '../problem.ts';
+import { sendProblem } from '../problem.ts';
 import { toOrderDto, type OrderPageDto, type PlaceOrderRequest } from './order.dto.ts';
 
 export interface OrderUseCases {
-  readonly placeOrder: IdempotentPlaceOrder;
+  readonly placeOrder: PlaceOrder;
   readonly getOrder: GetOrder;
   readonly listOrders: ListOrders;
   readonly cancelOrder: CancelOrder;
 }
 
-// The response is stored under the Idempotency-Key and replayed as it was.
-function render(req: Request, outcome: PlacementOutcome): { status: number; body: unknown } {
-  if (outcome.kind === 'placed') return { status: 201, body: toOrderDto(outcome.order) };
-  if (outcome.kind === 'pending') return { status: 202, body: toOrderDto(outcome.order) };
-  const problem = toProblem(outcome.error);
-  return { status: problem.status, body: problemBody(req, problem) };
+// An order placed: 201, still pending: 202, both with its Location. A replay says so in Idempotent-Replayed.
+function sendOrder(res: Response, outcome: PlacementOutcome & { kind: 'placed' | 'pending' }): void {
+  res.location(`/v1/orders/${outcome.order.id}`);
+  res.status(outcome.kind === 'placed' ? 201 : 202).type('application/json').send(JSON.stringify(toOrderDto(outcome.order)));
 }
 
 export function ordersRouter(useCases: OrderUseCases): Router {
@@ -28,16 +25,16 @@ export function ordersRouter(useCases: OrderUseCases): Router {
 
   router.post('/', async (req, res) => {
     const body = req.body as PlaceOrderRequest;
-    const result = await useCases.placeOrder.execute(req.ctx, {
-      key: req.header('idempotency-key') ?? '',
-      fingerprint: requestFingerprint('POST', '/v1/orders', body),
-      order: { lines: body.lines.map((line) => ({ productId: line.product_id, quantity: line.quantity })), cardToken: body.payment.card_token },
-      render: (outcome) => render(req, outcome),
+    const outcome = await useCases.placeOrder.execute(req.ctx, {
+      idempotencyKey: req.header('idempotency-key') ?? '',
+      lines: body.lines.map((line) => ({ productId: line.product_id, quantity: line.quantity })),
+      cardToken: body.payment.card_token,
     });
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    const order = result.body as { id?: string; status?: unknown };
-    if (result.status < 300 && order.id) res.location(`/v1/orders/${order.id}`);
-    res.status(result.status).type(result.status < 300 ? 'application/json' : 'application/problem+json').send(JSON.stringify(result.body));
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (outcome.kind !== 'refused') return sendOrder(res, outcome);
+    // A fresh refusal is answered like any failure; a replayed one as it was first (with the first request's trace id).
+    if (!outcome.replayed) throw outcome.error;
+    sendProblem(req, res, toProblem(outcome.error), outcome.traceId);
   });
 
   router.get('/', async (req, res) => {

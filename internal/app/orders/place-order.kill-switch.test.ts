@@ -6,8 +6,7 @@ import { FeatureSwitchedOffError } from '../../domain/flags/flags.errors.ts';
 import type { RolloutVariant } from '../../domain/flags/flag.ts';
 import type { Product } from '../../domain/product/product.ts';
 import type { Context } from '../../domain/shared/context.ts';
-import { IdempotentPlaceOrder, type IdempotentPlaceOrderInput } from './idempotent-place-order.ts';
-import { requestFingerprint } from './request-fingerprint.ts';
+import type { PlaceOrder } from './place-order.use-case.ts';
 
 /** Flags a test switches by hand. */
 class Switches implements FeatureFlags {
@@ -22,37 +21,29 @@ class Switches implements FeatureFlags {
 
 let world: OrderWorld;
 let switches: Switches;
-let placement: IdempotentPlaceOrder;
+let placement: PlaceOrder;
 let mug: Product;
 
 beforeEach(async () => {
   world = orderWorld();
   switches = new Switches();
-  placement = new IdempotentPlaceOrder(world.placeOrder, world.orders, world.idempotency, { flags: switches, pausedRetryAfterMs: 45_000 });
+  placement = world.placement({ flags: switches }, { pausedRetryAfterMs: 45_000 });
   mug = await world.product({ stock: 10 });
 });
 
-const input = (key: string): IdempotentPlaceOrderInput => ({
-  key,
-  fingerprint: requestFingerprint('POST', '/v1/orders', { key }),
-  order: orderOf([mug]),
-  render: (outcome) => ({ status: outcome.kind === 'placed' ? 201 : 409, body: {} }),
-});
-
-describe('IdempotentPlaceOrder with the order kill switch', () => {
+describe('PlaceOrder with the order kill switch', () => {
   it('when the switch is on, then the placement is refused with a retry hint, no order exists, no stock is taken and the key stays unused', async () => {
     const buyer = world.customer();
     switches.on.add(ORDERS_PAUSED);
 
-    const error = await placement.execute(buyer, input('key-1')).catch((caught: unknown) => caught);
+    const outcome = await placement.execute(buyer, orderOf([mug], 'tok_approved', 1, 'key-1'));
 
-    expect(error).toBeInstanceOf(FeatureSwitchedOffError);
-    expect(error).toMatchObject({ kind: 'unavailable', retryAfterMs: 45_000 });
+    expect(outcome).toMatchObject({ kind: 'refused', replayed: false, error: { kind: 'unavailable', code: 'FEATURE_SWITCHED_OFF', retryAfterMs: 45_000 } });
+    expect(outcome.kind === 'refused' && outcome.error).toBeInstanceOf(FeatureSwitchedOffError);
     expect(await world.orders.listForUser(world.system, undefined, { limit: 10 })).toEqual([]);
     expect(await world.stockOf(mug.id)).toBe(10);
 
     switches.on.delete(ORDERS_PAUSED);
-    const answer = await placement.execute(buyer, input('key-1'));
-    expect(answer).toMatchObject({ status: 201, replayed: false });
+    expect(await placement.execute(buyer, orderOf([mug], 'tok_approved', 1, 'key-1'))).toMatchObject({ kind: 'placed', replayed: false });
   });
 });

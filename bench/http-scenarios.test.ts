@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomLines } from './scenarios.ts';
+import { randomLines } from './http-scenarios.ts';
 
 describe('order lines', () => {
   it('when lines are drawn, then there are 1 to 3 distinct products with 1 to 3 units each', () => {
@@ -16,5 +16,14 @@ describe('order lines', () => {
 
   it('when there is a single product, then an order has a single line', () => {
     expect(randomLines(['only'])).toHaveLength(1);
+  });
+});
+
+describe('order lines of a given count', () => {
+  it('when a count is asked for, then the order has that many distinct lines', () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `p${i}`);
+    const lines = randomLines(ids, 50);
+    expect(lines).toHaveLength(50);
+    expect(new Set(lines.map((l) => l.product_id)).size).toBe(50);
   });
 });

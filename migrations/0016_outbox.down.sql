@@ -1,0 +1,3 @@
+DROP TABLE product_sales;
+DROP TABLE inbox;
+DROP TABLE outbox;
