@@ -31,6 +31,10 @@ import { GetCurrentUser } from '../../internal/app/auth/get-current-user.use-cas
 import { Login } from '../../internal/app/auth/login.use-case.ts';
 import { Logout } from '../../internal/app/auth/logout.use-case.ts';
 import { Register } from '../../internal/app/auth/register.use-case.ts';
+import { ChangePassword } from '../../internal/app/auth/change-password.use-case.ts';
+import { IssuePasswordReset } from '../../internal/app/auth/issue-password-reset.use-case.ts';
+import { RedeemPasswordReset } from '../../internal/app/auth/redeem-password-reset.use-case.ts';
+import { PostgresPasswordResetTokens } from '../../internal/adapter/postgres/postgres-password-reset-tokens.ts';
 import { CheckReadiness } from '../../internal/app/health/check-readiness.use-case.ts';
 import { CreateProduct } from '../../internal/app/products/create-product.use-case.ts';
 import { GetProduct } from '../../internal/app/products/get-product.use-case.ts';
@@ -60,7 +64,8 @@ import { createJobs } from './jobs.ts';
 import { createEvents } from './events.ts';
 import { OrderRecoveryJobs } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
-import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
+import { createSessions, sessionStoreSettings } from '../shared/session-store.ts';
+import { startIdentitySync, type RunningIdentitySync } from './identity-sync.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
 import { createConfigReload } from './config-reload.ts';
@@ -136,7 +141,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const users = new CachedUserRepository(pgUsers, caches.users);
     const products = new CachedProductRepository(new PostgresProductRepository(database.db, events.outbox), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db, events.outbox);
-    const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
+    const sessionStore = createSessions(sessionStoreSettings(config), database.db, redis);
+    const sessions = sessionStore.store;
+    // Role changes and ended sessions reach every replica's caches at once.
+    const identitySync = await startIdentitySync(config, logger, database, { evictSessions: sessionStore.evictUser, refreshUser: (ctx, id) => users.refresh(ctx, id) });
+    await components.start({ name: 'identity sync', stop: () => identitySync.stop() });
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
     await components.start({ name: 'payment gateway', stop: () => payments.close() });
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
@@ -146,10 +155,12 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
-    const schedules = createSchedules({ config, logger, database, recovery, redis: redis !== undefined });
+    const schedules = createSchedules({ config, logger, database, recovery });
     // Stopped late: scheduled runs in progress get the grace period, alongside the HTTP drain.
     await components.start({ name: 'scheduled runs', stop: () => schedules.stop(config.shutdown.graceMs) });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
+    const signInThrottle = createSignInThrottle(config, logger, database, redis);
+    const passwordResets = new PostgresPasswordResetTokens(database.db);
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
@@ -203,9 +214,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       auth: {
         register: new Register(credentials, hasher, uuidv7),
         // Sessions take their roles from this read: never from a cache.
-        login: new Login(credentials, pgUsers, hasher, sessions, createSignInThrottle(config, logger, database, redis), lifetime),
+        login: new Login(credentials, pgUsers, hasher, sessions, signInThrottle, lifetime),
         logout: new Logout(sessions),
         getCurrentUser: new GetCurrentUser(users),
+        changePassword: new ChangePassword(credentials, pgUsers, hasher, sessions, signInThrottle, lifetime),
+        redeemPasswordReset: new RedeemPasswordReset(passwordResets, pgUsers, credentials, hasher, sessions),
       },
       users: {
         createUser: new CreateUser(users, uuidv7),
@@ -213,6 +226,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         listUsers: new ListUsers(users, cursors),
         updateUser: new UpdateUser(users, sessions),
         deleteUser: new DeleteUser(users, sessions),
+        issuePasswordReset: new IssuePasswordReset(users, passwordResets, config.auth.passwordResetTtlMs),
       },
       products: {
         createProduct: new CreateProduct(products, uuidv7),

@@ -21,7 +21,6 @@ export interface AppConfig {
   auth: {
     sessionIdleTtlMs: number;
     sessionAbsoluteTtlMs: number;
-    sessionFallback: 'none' | 'postgres';
     hashConcurrency: number;
     hashQueue: number;
     bootstrapAdminEmail: string;
@@ -30,6 +29,7 @@ export interface AppConfig {
     signInDelayBaseMs: number;
     signInDelayMaxMs: number;
     signInForgetAfterMs: number;
+    passwordResetTtlMs: number;
   };
   rateLimit: {
     windowMs: number;
@@ -266,12 +266,6 @@ export const configSchema: Schema<AppConfig> = {
       default: 12 * 3_600_000,
       env: 'SESSION_ABSOLUTE_TTL_MS',
     },
-    sessionFallback: {
-      doc: "With Redis configured: 'postgres' also writes sessions to PostgreSQL and reads them from there while Redis is down; 'none' answers 503 to authenticated calls instead.",
-      format: ['none', 'postgres'],
-      default: 'none',
-      env: 'SESSION_STORE_FALLBACK',
-    },
     hashConcurrency: {
       doc: 'Most password hashes computed at once (CPU-bound, 20 MiB each). Unset: sized from the container (one per 10% of the memory limit, at most one per CPU; 1 without a limit).',
       format: 'positive-int',
@@ -320,6 +314,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 15 * 60_000,
       env: 'SIGN_IN_FORGET_AFTER_MS',
+    },
+    passwordResetTtlMs: {
+      doc: 'How long a password reset token an admin issued stays redeemable.',
+      format: 'positive-int',
+      default: 24 * 3_600_000,
+      env: 'PASSWORD_RESET_TTL_MS',
     },
   },
   rateLimit: {

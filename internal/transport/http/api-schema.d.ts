@@ -75,6 +75,33 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a one-time password reset token (admin)
+         * @description Issues a token with which the user sets a password (`POST /v1/auth/password-reset`): for a
+         *     user created without one, or one who forgot theirs. No email is sent: the token is shown
+         *     here, once (only its hash is stored), for the admin to hand over. It expires after
+         *     `PASSWORD_RESET_TTL_MS` and replaces any token issued before; the user's password and
+         *     sessions stay as they are until it is redeemed.
+         */
+        post: operations["issuePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/activity": {
         parameters: {
             query?: never;
@@ -210,6 +237,54 @@ export interface paths {
          * @description Ends the session of the token sent; the token stops working at once.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password
+         * @description Sets a new password for the signed-in user, who proves the current one (the tries count
+         *     against the per-account sign-in limit: 429 `SIGN_IN_THROTTLED`). The new password follows
+         *     the registration rules (12 to 128 characters, not only whitespace, not the email). Every
+         *     session of the user ends, this one included; the answer carries a fresh session for the
+         *     caller. A wrong current password is 403 `WRONG_PASSWORD`.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a password with a reset token
+         * @description Redeems the one-time token an admin issued (`POST /v1/users/{id}/password-reset`) and sets
+         *     the user's password (registration rules). The token works once and only until it expires;
+         *     an unknown, used or expired one is 400 `INVALID_RESET_TOKEN`, and a password the rules
+         *     refuse leaves the token unused. Every session of the user ends; sign in with the new
+         *     password. Limited per client address like sign-in.
+         */
+        post: operations["redeemPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -725,6 +800,23 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+        };
+        ChangePasswordRequest: {
+            current_password: string;
+            /** @description 12 to 128 characters (after Unicode NFKC), not only whitespace, not the email. */
+            new_password: string;
+        };
+        RedeemPasswordResetRequest: {
+            /** @description The token `POST /v1/users/{id}/password-reset` returned. */
+            token: string;
+            /** @description 12 to 128 characters (after Unicode NFKC), not only whitespace, not the email. */
+            new_password: string;
+        };
+        PasswordResetIssued: {
+            /** @description The one-time token; shown only in this answer. */
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         LoginResponse: {
             /** @description Opaque bearer token; send it as `Authorization: Bearer <token>`. */
@@ -1699,6 +1791,46 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    issuePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token, shown this once. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "Jp7m2Qx0Vb9sK4wEr1tYh6uLc3nAf8gDz5oWi2kPq0M",
+                     *       "expires_at": "2026-11-26T12:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PasswordResetIssued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listUserActivity: {
         parameters: {
             query?: {
@@ -1965,6 +2097,99 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "new_password": "a brand new and long passphrase"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description The password changed; every other session ended. Use the new token from now on. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "3q2-7wX9bV1kZp4NcYt8Lh0sRf6aJm5uEo2iGd7Wn1Q",
+                     *       "token_type": "Bearer",
+                     *       "expires_at": "2026-11-25T13:46:30.204Z",
+                     *       "user": {
+                     *         "id": "0199a3b0-7c1e-7cc2-8a7e-3c1b5f0e6d21",
+                     *         "name": "Ada Lovelace",
+                     *         "email": "ada@example.com",
+                     *         "roles": [
+                     *           "customer"
+                     *         ],
+                     *         "created_at": "2026-11-25T12:00:00.000Z",
+                     *         "updated_at": "2026-11-25T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeemPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "Jp7m2Qx0Vb9sK4wEr1tYh6uLc3nAf8gDz5oWi2kPq0M",
+                 *       "new_password": "a brand new and long passphrase"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RedeemPasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is set; every session of the user ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -120,7 +120,7 @@ export function buildApp(deps: AppDeps): Express {
       { handler: rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }), under: ['/v1'] },
       {
         handler: rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }),
-        under: ['/v1/auth/login', '/v1/auth/register'],
+        under: ['/v1/auth/login', '/v1/auth/register', '/v1/auth/password-reset'],
       },
     ]),
   );
