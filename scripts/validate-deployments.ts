@@ -6,6 +6,8 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseAllDocuments } from 'yaml';
+import { customResourceValidator } from './custom-resource-schemas.ts';
+import { KustomizeError, renderKustomization } from './kustomize-render.ts';
 
 /**
  * Offline checks of deployments/ (`npm run lint:deploy`), no network and no Docker:
@@ -18,6 +20,68 @@ import { parseAllDocuments } from 'yaml';
  */
 
 export const DEPLOYMENTS_DIR = fileURLToPath(new URL('../deployments/', import.meta.url));
+
+/**
+ * One object against the schema of its apiVersion/kind, plus every field the schema does not
+ * know (a misspelt `readinesProbe:` would otherwise pass: the Kubernetes schemas do not close
+ * their objects, and the API server drops unknown fields with a mere warning).
+ */
+type KubernetesManifest = Record<string, unknown> & { apiVersion: string; kind: string };
+
+export async function objectProblems(manifest: KubernetesManifest, where: string): Promise<string[]> {
+  const validate = (await validatorFor(manifest.apiVersion, manifest.kind)) ?? customResourceValidator(manifest.apiVersion, manifest.kind);
+  if (!validate) return [`${where}: no schema for ${manifest.apiVersion} ${manifest.kind}`];
+  const name = isRecord(manifest.metadata) && typeof manifest.metadata.name === 'string' ? manifest.metadata.name : '?';
+  const watched = watchReads(manifest);
+  const problems: string[] = [];
+  if (!validate(watched.proxy)) {
+    for (const error of validate.errors ?? []) problems.push(`${where}: ${manifest.kind}/${name}${error.instancePath || '/'} ${messageOf(error)}`);
+  }
+  for (const field of watched.unread()) problems.push(`${where}: ${manifest.kind}/${name}${field.path} has an unknown field "${field.key}"`);
+  return problems;
+}
+
+/**
+ * Wraps `root` so that every property a validator looks at is recorded. The compiled
+ * Kubernetes validators test each property their schema declares, and list the keys of the
+ * maps they allow (labels, ConfigMap data); a key never looked at is one the schema does not have.
+ */
+function watchReads(root: Record<string, unknown>): { proxy: Record<string, unknown>; unread(): { path: string; key: string }[] } {
+  const nodes = new Map<string, { target: Record<string, unknown>; read: Set<string>; listed: boolean }>();
+  const wrap = (value: unknown, path: string): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) {
+      return new Proxy(value, { get: (target, key, receiver) => (typeof key === 'string' && /^\d+$/.test(key) ? wrap(Reflect.get(target, key, receiver), `${path}/${key}`) : Reflect.get(target, key, receiver)) });
+    }
+    const target = value as Record<string, unknown>;
+    let node = nodes.get(path);
+    if (!node) {
+      node = { target, read: new Set(), listed: false };
+      nodes.set(path, node);
+    }
+    const seen = node;
+    return new Proxy(target, {
+      get(object, key, receiver) {
+        if (typeof key === 'string') seen.read.add(key);
+        return typeof key === 'string' ? wrap(Reflect.get(object, key, receiver), `${path}/${key}`) : Reflect.get(object, key, receiver);
+      },
+      has(object, key) {
+        if (typeof key === 'string') seen.read.add(key);
+        return Reflect.has(object, key);
+      },
+      ownKeys(object) {
+        seen.listed = true;
+        return Reflect.ownKeys(object);
+      },
+    });
+  };
+  const proxy = wrap(root, '') as Record<string, unknown>;
+  return {
+    proxy,
+    unread: () =>
+      [...nodes.entries()].flatMap(([path, node]) => (node.listed ? [] : Object.keys(node.target).filter((key) => !node.read.has(key)).map((key) => ({ path: path || '/', key })))),
+  };
+}
 
 /** Validation errors of every Kubernetes manifest in one YAML text (multi-document). */
 export async function kubernetesProblems(text: string, source: string, baseDir?: string): Promise<string[]> {
@@ -39,17 +103,7 @@ export async function kubernetesProblems(text: string, source: string, baseDir?:
       problems.push(...kustomizationProblems(manifest, where, baseDir));
       continue;
     }
-    const validate = await validatorFor(manifest.apiVersion, manifest.kind);
-    if (!validate) {
-      problems.push(`${where}: no schema for ${manifest.apiVersion} ${manifest.kind}`);
-      continue;
-    }
-    const name = isRecord(manifest.metadata) && typeof manifest.metadata.name === 'string' ? manifest.metadata.name : '?';
-    if (!validate(manifest)) {
-      for (const error of validate.errors ?? []) {
-        problems.push(`${where}: ${manifest.kind}/${name}${error.instancePath || '/'} ${messageOf(error)}`);
-      }
-    }
+    problems.push(...(await objectProblems(manifest as KubernetesManifest, where)));
   }
   return problems;
 }
@@ -216,7 +270,38 @@ export async function validateDeployments(dir: string = DEPLOYMENTS_DIR): Promis
     checked.push(name(file));
     problems.push(...(await kubernetesProblems(readFileSync(file, 'utf8'), name(file), dirname(file))));
   }
+  // What `kubectl apply -k` would send: every kustomization rendered, each object checked again
+  // (patches and overlays can break what the files alone get right).
+  for (const file of yamlFilesUnder(join(dir, 'k8s')).filter((path) => /\/kustomization\.ya?ml$/.test(path))) {
+    const where = `kustomize ${name(dirname(file))}`;
+    checked.push(where);
+    problems.push(...(await renderedProblems(dirname(file), where)));
+  }
   return { checked, problems };
+}
+
+/** Problems of the objects a kustomization renders to (or why it cannot be rendered). */
+export async function renderedProblems(kustomizationDir: string, where: string): Promise<string[]> {
+  let objects;
+  try {
+    objects = renderKustomization(kustomizationDir);
+  } catch (error) {
+    if (error instanceof KustomizeError) return [`${where}: ${error.message}`];
+    throw error;
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const object of objects) {
+    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
+      problems.push(`${where}: an object without apiVersion and kind`);
+      continue;
+    }
+    const id = `${object.kind}/${String(object.metadata?.name)}`;
+    if (seen.has(id)) problems.push(`${where}: ${id} appears twice`);
+    seen.add(id);
+    problems.push(...(await objectProblems(object as KubernetesManifest, where)));
+  }
+  return problems;
 }
 
 function yamlFilesUnder(dir: string): string[] {

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { testContext } from '../../test/support/test-context.ts';
+import { InMemorySignInThrottle, NO_THROTTLE } from '../../test/doubles/in-memory-sign-in-throttle.ts';
 import { Argon2PasswordHasher } from '../../internal/adapter/crypto/argon2-password-hasher.ts';
 import { PostgresCredentialsRepository } from '../../internal/adapter/postgres/postgres-credentials-repository.ts';
 import { PostgresSessionStore } from '../../internal/adapter/postgres/postgres-session-store.ts';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const sessions = new PostgresSessionStore(database.db, { idleTtlMs: lifetime.idleTtlMs });
   const hasher = new Argon2PasswordHasher();
   createAdmin = new CreateAdmin(users, credentials, hasher, sessions, uuidv7);
-  login = new Login(credentials, users, hasher, sessions, lifetime);
+  login = new Login(credentials, users, hasher, sessions, new InMemorySignInThrottle(NO_THROTTLE), lifetime);
   authenticate = new Authenticate(sessions);
   register = new Register(credentials, hasher, uuidv7);
 });

@@ -8,6 +8,7 @@ import type { ListSchedules } from '../../internal/app/scheduling/list-schedules
 import type { Context } from '../../internal/domain/shared/context.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import { startHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
+import { StartupRefusal } from '../../internal/platform/lifecycle/startup-refusal.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { bindProblem } from '../../internal/transport/diagnostics/access.ts';
 import { CpuProfiler } from '../../internal/transport/diagnostics/cpu-profiler.ts';
@@ -27,6 +28,7 @@ export interface DiagnosticsWiring {
   readonly listSchedules: ListSchedules;
   readonly breakers: () => Readonly<Record<string, BreakerStats>>;
   readonly activity: () => SubscriberStats;
+  readonly config?: () => unknown;
 }
 
 export interface RunningDiagnostics {
@@ -73,12 +75,13 @@ export async function startDiagnostics(config: AppConfig, logger: Logger, wiring
       version,
       readiness: () => wiring.checkReadiness.execute(),
       pools: () => ({
-        database: { total: wiring.pool.totalCount, idle: wiring.pool.idleCount, waiting: wiring.pool.waitingCount, max: config.database.poolMax },
+        database: { total: wiring.pool.totalCount, idle: wiring.pool.idleCount, waiting: wiring.pool.waitingCount, max: wiring.pool.options.max ?? config.database.poolMax },
       }),
       queueDepths: (signal) => wiring.getQueueDepths.execute(operator(signal)),
       breakers: wiring.breakers,
       schedules: () => wiring.listSchedules.execute(operator(AbortSignal.timeout(1_000))),
       activity: wiring.activity,
+      ...(wiring.config ? { config: wiring.config } : {}),
     },
   });
   let server;
@@ -86,7 +89,7 @@ export async function startDiagnostics(config: AppConfig, logger: Logger, wiring
     server = await startHttpServer(app, { ...config.http, host: config.diagnostics.host, port: config.diagnostics.port });
   } catch (error) {
     monitor.stop();
-    throw new Error(`the diagnostics listener cannot listen on ${config.diagnostics.host}:${config.diagnostics.port} (DIAGNOSTICS_PORT; DIAGNOSTICS_ENABLED=false turns it off)`, { cause: error });
+    throw new StartupRefusal(`the diagnostics listener cannot listen on ${config.diagnostics.host}:${config.diagnostics.port}: set DIAGNOSTICS_PORT to a free port, or DIAGNOSTICS_ENABLED=false`, { cause: error });
   }
   log.info({ host: config.diagnostics.host, port: server.port, tokenRequired: config.diagnostics.token !== '' }, 'diagnostics listening');
   let stopped: Promise<void> | undefined;

@@ -22,6 +22,10 @@ import { JOB_TYPES } from './jobs.ts';
 export interface Flags {
   /** True while reads must skip the caches (`cache.bypass`); cheap, read per request. */
   readonly cacheBypassed: () => boolean;
+  /** FLAGS_DEFAULTS of a reload: throws with the reason when it is bad. */
+  readonly checkDefaults: (json: string) => void;
+  /** Applies new FLAGS_DEFAULTS to the flags with no stored setting. */
+  readonly setDefaults: (json: string) => void;
   /** Loads the flags, listens for changes and binds the OpenFeature provider. Call once, before serving. */
   start(): Promise<StartedFlags>;
 }
@@ -44,12 +48,15 @@ export interface StartedFlags {
  */
 export function createFlags(config: AppConfig, logger: Logger, database: DatabaseHandle): Flags {
   const log = logger.child({ component: 'flags' });
-  const definitions = withConfiguredDefaults(flagCatalog(JOB_TYPES.map((jobType) => jobType.type)), config.flags.defaults);
+  const catalog = flagCatalog(JOB_TYPES.map((jobType) => jobType.type));
+  const definitions = withConfiguredDefaults(catalog, config.flags.defaults);
   const store = new PostgresFlagStore(database.db);
   const snapshot = new FlagSnapshot({ definitions, store, readTimeoutMs: config.database.statementTimeoutMs, log });
   const release = releaseSettings(config);
   return {
     cacheBypassed: () => snapshot.isOn(CACHE_BYPASS),
+    checkDefaults: (json) => void withConfiguredDefaults(catalog, json),
+    setDefaults: (json) => snapshot.setDefaults(withConfiguredDefaults(catalog, json)),
     async start() {
       const { connectionString } = database.pool.options;
       const listener = new PgNotificationListener({
@@ -121,7 +128,8 @@ export function withConfiguredDefaults(definitions: readonly FlagDefinition[], j
   return definitions.map((definition) => ({ ...definition, default: overrides.get(definition.key) ?? definition.default }));
 }
 
-function releaseSettings(config: AppConfig): { header: string; choosable: ReleaseChannel[]; chooserRoles: Role[] } {
+/** The release-channel settings, checked: a bad one stops the boot (and `npm run config`). */
+export function releaseSettings(config: AppConfig): { header: string; choosable: ReleaseChannel[]; chooserRoles: Role[] } {
   const header = config.release.header.trim();
   if (!/^[A-Za-z0-9-]+$/.test(header)) throw new Error(`RELEASE_CHANNEL_HEADER: "${header}" is not a header name`);
   const choosable = splitList(config.release.choosableChannels).map((value) => {

@@ -1,5 +1,8 @@
+import { StartupRefusal } from '../../internal/platform/lifecycle/startup-refusal.ts';
 import { createLogger } from '../../internal/platform/logger/logger.ts';
-import { loadConfigOrExit, parseCommandLine } from '../shared/command-setup.ts';
+import { refuseTakenPorts } from './port-preflight.ts';
+import { parseCommandLine } from '../shared/command-setup.ts';
+import { loadServiceConfigOrExit } from './settings-check.ts';
 import { startService } from './service.ts';
 
 const USAGE = `usage: npm start
@@ -7,7 +10,7 @@ const USAGE = `usage: npm start
   sandbox payment gateway when PAYMENT_GATEWAY_URL is empty, then the API on $PORT (default 8080).
   Every setting is an environment variable (\`npm run config\` prints them); Ctrl-C or SIGTERM stops it cleanly.`;
 parseCommandLine(USAGE, {});
-const { config } = loadConfigOrExit();
+const { config } = loadServiceConfigOrExit();
 const logger = createLogger({ level: config.log.level });
 
 process.on('unhandledRejection', (reason) => {
@@ -16,6 +19,7 @@ process.on('unhandledRejection', (reason) => {
 });
 
 try {
+  await refuseTakenPorts(config);
   const service = await startService(config, logger);
   service.shutdown.listen((clean) => {
     logger.info({ clean }, 'ordersvc stopped');
@@ -30,6 +34,12 @@ try {
   // Only now: a supervisor that sees this line may send signals and expect a clean stop.
   logger.info({ port: service.port, embeddedDatabase: service.embeddedDatabase }, 'ordersvc listening');
 } catch (error) {
-  logger.fatal({ err: error }, 'ordersvc failed to start');
+  if (error instanceof StartupRefusal) {
+    // What to change, as it is: no stack trace to dig it out of.
+    logger.fatal({ problem: error.message }, 'ordersvc cannot start');
+    console.error(error.message);
+  } else {
+    logger.fatal({ err: error }, 'ordersvc failed to start');
+  }
   process.exit(1);
 }

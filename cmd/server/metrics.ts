@@ -13,7 +13,10 @@ import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
 import type { EventMetrics } from '../../internal/platform/metrics/event-metrics.ts';
+import type { ConfigReloadCounts } from '../../internal/platform/metrics/config-metrics.ts';
 import type { StreamCounts } from '../../internal/platform/metrics/stream-metrics.ts';
+import type { BulkheadLoad } from '../../internal/platform/metrics/resilience-metrics.ts';
+import type { OverdueOrders } from '../../internal/domain/order/overdue-orders.ts';
 import { METRICS_PATH, type HttpMetricsHooks } from '../../internal/transport/http/metrics/metrics.middleware.ts';
 
 /** What the metrics read at scrape time. */
@@ -24,6 +27,9 @@ export interface MetricSources {
   readonly queueDepths: (ctx: Context) => Promise<QueueDepth[]>;
   readonly schedules: () => readonly ScheduleCounts[];
   readonly streams: () => StreamCounts;
+  readonly passwordHasher: { readonly load: BulkheadLoad };
+  readonly overdueOrders: OverdueOrders;
+  readonly config?: () => ConfigReloadCounts;
 }
 
 /** The service's metrics, wired to the adapters' hooks; undefined when METRICS_ENABLED=false. */
@@ -32,6 +38,8 @@ export interface WiredMetrics {
   readonly onQuery: QueryObserver;
   readonly paymentEvents: PaymentGatewayEvents;
   readonly jobEvents: JobQueueEvents;
+  /** For CheckReadiness: the outcome of every readiness check. */
+  readonly readinessChecked: (ready: boolean) => void;
   /** For `buildApp`: request metrics, and `GET /metrics` unless they have a port of their own. */
   readonly http: HttpMetricsHooks;
   /** The integration events' counters and the outbox lag. */
@@ -66,7 +74,8 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
   const scrape = () => metrics.scrape();
 
   return {
-    onQuery: (event) => metrics.database.observeQuery(event.name, event.durationMs, event.error !== undefined),
+    onQuery: (event) => metrics.database.observeQuery(event.name, event.durationMs, event.error !== undefined, config.database.slowQueryMs),
+    readinessChecked: metrics.readiness.checked,
     paymentEvents: {
       onRetry: ({ operation }) => resilience.retried('payment-gateway', operation),
       onBreakerStateChange: ({ from, to }) => resilience.breakerTransition('payment-gateway', from, to),
@@ -87,6 +96,13 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       metrics.caches.watch('users', () => sources.caches.users.stats());
       metrics.caches.watch('products', () => sources.caches.products.stats());
       resilience.watchBreaker('payment-gateway', () => sources.payments.stats().breaker);
+      resilience.watchBulkhead('payment-gateway', () => sources.payments.stats());
+      resilience.watchBulkhead('password-hasher', () => sources.passwordHasher.load);
+      metrics.orders.watchOverduePending({
+        read: () =>
+          sources.overdueOrders.overduePending({ traceId: 'metrics', signal: AbortSignal.timeout(QUEUE_DEPTH_TIMEOUT_MS), log }, config.orders.recoverAfterMs),
+        maxAgeMs: QUEUE_DEPTH_MAX_AGE_MS,
+      });
       metrics.jobs.watchDepths({
         read: () => sources.queueDepths({ traceId: 'metrics', signal: AbortSignal.timeout(QUEUE_DEPTH_TIMEOUT_MS), log }),
         maxAgeMs: QUEUE_DEPTH_MAX_AGE_MS,
@@ -94,6 +110,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       });
       metrics.schedules.watch(sources.schedules);
       metrics.streams.watch(sources.streams);
+      if (sources.config) metrics.config.watch(sources.config);
     },
     async listen() {
       if (!ownPort) return undefined;

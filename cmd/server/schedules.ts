@@ -4,6 +4,8 @@ import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts
 import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
 import { PostgresScheduleCoordinator } from '../../internal/adapter/postgres/postgres-schedule-coordinator.ts';
 import { PostgresSessionStore } from '../../internal/adapter/postgres/postgres-session-store.ts';
+import { PostgresSignInThrottle } from '../../internal/adapter/postgres/postgres-sign-in-throttle.ts';
+import { signInThrottlePolicy } from './sign-in-throttle.ts';
 import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
 import type { RecoverPendingOrders } from '../../internal/app/orders/recover-pending-orders.use-case.ts';
 import { ListSchedules } from '../../internal/app/scheduling/list-schedules.use-case.ts';
@@ -42,6 +44,7 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
   const idempotency = new PostgresIdempotencyStore(database.db);
   const outbox = new PostgresOutboxStore(database.db);
   const sessions = new PostgresSessionStore(database.db, { idleTtlMs: config.auth.sessionIdleTtlMs });
+  const signInAttempts = new PostgresSignInThrottle(database.db, signInThrottlePolicy(config));
   // With Redis, PostgreSQL holds sessions only as the fallback copy.
   const sessionsInPostgres = !redis || config.auth.sessionFallback === 'postgres';
   const contextOf = (run: ScheduledRun): Context => {
@@ -78,6 +81,14 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
       task: (run) => {
         const ctx = contextOf(run);
         return purgeInBatches(run.signal, batchSize, (limit) => sessions.purgeExpired(ctx, limit));
+      },
+    },
+    {
+      name: 'purge-sign-in-attempts',
+      ...settingsOf(config.schedules.purgeSignInAttempts),
+      task: (run) => {
+        const ctx = contextOf(run);
+        return purgeInBatches(run.signal, batchSize, (limit) => signInAttempts.purgeExpired(ctx, limit));
       },
     },
     {

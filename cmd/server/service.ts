@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { v7 as uuidv7 } from 'uuid';
 import { CachedStockReservations } from '../../internal/adapter/cache/cached-stock-reservations.ts';
 import { PostgresIdempotencyStore } from '../../internal/adapter/postgres/postgres-idempotency-store.ts';
+import { PostgresOverdueOrders } from '../../internal/adapter/postgres/postgres-overdue-orders.ts';
 import { PostgresOrderRepository } from '../../internal/adapter/postgres/postgres-order-repository.ts';
 import { PostgresProductCatalog } from '../../internal/adapter/postgres/postgres-product-catalog.ts';
 import { PostgresStockReservations } from '../../internal/adapter/postgres/postgres-stock-reservations.ts';
@@ -61,7 +62,9 @@ import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
+import { createConfigReload } from './config-reload.ts';
 import { openCursorSeal } from './cursor-seal.ts';
+import { createSignInThrottle } from './sign-in-throttle.ts';
 import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
@@ -85,16 +88,19 @@ export interface ServiceOptions {
   readonly onQuery?: QueryObserver;
   /** Tests: with tracing enabled, spans go to this exporter instead of the OTLP collector. */
   readonly spanExporter?: SpanExporter;
+  /** The environment `config` was loaded from; a reload (SIGHUP, CONFIG_FILE) reads it again. Default: process.env. */
+  readonly configEnv?: NodeJS.ProcessEnv;
 }
 
 export async function startService(config: AppConfig, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   // Before anything starts: a diagnostics listener open to the network without a token is refused.
   checkDiagnosticsSettings(config);
   const shutdown = new Shutdown(logger);
+  const reload = createConfigReload(config, logger, options.configEnv ?? process.env);
   const metrics = createMetrics(config, logger);
   const tracing = startServiceTracing(config, logger, { exporter: options.spanExporter });
   const onQuery = combineQueryObservers(options.onQuery, metrics?.onQuery, tracing.onQuery);
-  const database = await openDatabase(config, logger, onQuery ? { onQuery } : {}).catch(async (error: unknown) => {
+  const database = await openDatabase(config, logger, { ...(onQuery ? { onQuery } : {}), slowQueryMs: () => reload.current.database.slowQueryMs }).catch(async (error: unknown) => {
     await tracing.shutdown();
     throw error;
   });
@@ -108,6 +114,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   let apiRateLimit: BatchedRateLimitStore | undefined;
   let events: EventsComponent | undefined;
   const closeClients = async () => {
+    await reload.stop();
     await metricsListener?.stop(0);
     await diagnostics?.stop(0);
     await jobs?.stop();
@@ -121,6 +128,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
   };
   try {
     const flagSettings = createFlags(config, logger, database);
+    reload.attach({ pool: database.pool, flags: flagSettings });
     const caches = createCaches(config, logger, redis, flagSettings.cacheBypassed);
     // Integration events: written in the changes' transactions, relayed to NATS or the in-process consumers.
     events = createEvents(config, logger, database, { metrics: metrics?.events, newId: uuidv7 });
@@ -162,13 +170,16 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : []), ...(events.probe ? [events.probe] : [])],
       config.database.readyTimeoutMs,
       () => shutdown.inProgress,
+      metrics?.readinessChecked,
     );
     const app = buildApp(tracing.useCases({
       logger,
       tracing: tracing.http,
-      http: config.http,
+      http: { ...config.http, corsOrigins: () => reload.current.http.corsOrigins },
       rateLimit: {
         ...config.rateLimit,
+        apiPerWindow: () => reload.current.rateLimit.apiPerWindow,
+        authPerWindow: () => reload.current.rateLimit.authPerWindow,
         stores: redis
           ? {
               api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
@@ -182,7 +193,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       auth: {
         register: new Register(credentials, hasher, uuidv7),
         // Sessions take their roles from this read: never from a cache.
-        login: new Login(credentials, pgUsers, hasher, sessions, lifetime),
+        login: new Login(credentials, pgUsers, hasher, sessions, createSignInThrottle(config, logger, database, redis), lifetime),
         logout: new Logout(sessions),
         getCurrentUser: new GetCurrentUser(users),
       },
@@ -235,7 +246,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
     }));
-    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats });
+    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: hasher, overdueOrders: new PostgresOverdueOrders(database.db), config: () => reload.counts() });
     metricsListener = await metrics?.listen();
 
     diagnostics = await startDiagnostics(config, logger, {
@@ -249,14 +260,17 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         return { payment_gateway: { state: stats.breaker, running: stats.running, queued: stats.queued } };
       },
       activity: streams.stats,
+      config: () => reload.status(),
     });
     const http = await startHttpServer(app, config.http);
+    await reload.start();
     // Scheduled work; orders left pending by a crash are also settled at once.
     schedules.start();
 
     // Readiness already answers 503 once shutdown starts; the drain delay
     // gives load balancers time to notice before the listener closes.
     // No new scheduled runs from now on; those in progress get the grace period, alongside the HTTP drain.
+    shutdown.add('config reload', () => reload.stop());
     shutdown.add('schedules', () => {
       void schedules.stop(config.shutdown.graceMs);
       return Promise.resolve();

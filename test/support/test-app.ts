@@ -55,7 +55,7 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const redisUrl = options.redisUrl ?? (options.redis ? inject('redisUrl') : '');
-  const { config } = loadConfig({
+  const configEnv = {
     DATABASE_URL: database.url,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -69,8 +69,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     DIAGNOSTICS_PORT: '0',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: options.redisPrefix ?? `test-${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
-  });
+  };
+  const { config } = loadConfig(configEnv);
   const service = await startService(config, options.logger ?? createLogger({ level: config.log.level }), {
+    // A reload (SIGHUP, CONFIG_FILE) reads this environment again, not the test process's.
+    configEnv,
     ...(options.onQuery ? { onQuery: ({ sql }) => options.onQuery?.(sql) } : {}),
     ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
   });

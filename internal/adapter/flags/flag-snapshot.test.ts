@@ -84,6 +84,25 @@ describe('the flag snapshot', () => {
     expect(store.reads).toBe(2);
   });
 
+  it('when the defaults change (a config reload), then flags without a stored setting take theirs, stored ones stay', async () => {
+    const store = new ScriptedStore();
+    const snapshot = snapshotOver(store);
+    store.rows = [stored(RELEASE_CANARY, 2, true, 10)];
+    await snapshot.refresh();
+    let changes = 0;
+    snapshot.onChange(() => (changes += 1));
+
+    snapshot.setDefaults(
+      flagCatalog(['order-confirmation']).map((definition) =>
+        definition.key === ORDERS_PAUSED || definition.key === RELEASE_CANARY ? { ...definition, default: { enabled: true, rolloutPercent: undefined } } : definition,
+      ),
+    );
+
+    expect(snapshot.get(ORDERS_PAUSED)).toMatchObject({ enabled: true, version: 0 });
+    expect(snapshot.get(RELEASE_CANARY)).toMatchObject({ enabled: true, rolloutPercent: 10, version: 2 });
+    expect(changes).toBe(1);
+  });
+
   it('when a stored key is not a known flag, then it is ignored', async () => {
     const store = new ScriptedStore();
     const snapshot = snapshotOver(store);

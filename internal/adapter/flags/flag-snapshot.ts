@@ -22,7 +22,7 @@ export interface FlagSnapshotOptions {
  */
 export class FlagSnapshot implements FlagRegistry {
   readonly #options: FlagSnapshotOptions;
-  readonly #definitions: ReadonlyMap<string, FlagDefinition>;
+  #definitions: ReadonlyMap<string, FlagDefinition>;
   readonly #listeners = new Set<() => void>();
   #flags: ReadonlyMap<string, Flag>;
   #running: Promise<void> | undefined;
@@ -68,6 +68,24 @@ export class FlagSnapshot implements FlagRegistry {
   /** Takes a setting this process just stored, without waiting for the notification. */
   apply(stored: StoredFlag): void {
     this.#merge([stored]);
+  }
+
+  /** New defaults (a config reload): flags without a stored setting take theirs at once; stored settings stay. */
+  setDefaults(definitions: readonly FlagDefinition[]): void {
+    this.#definitions = new Map(definitions.map((definition) => [definition.key, definition]));
+    const next = new Map(this.#flags);
+    let changed = false;
+    for (const definition of definitions) {
+      const current = next.get(definition.key);
+      if (current && current.version > 0) continue;
+      const fresh = defaultFlag(definition);
+      if (current && current.enabled === fresh.enabled && current.rolloutPercent === fresh.rolloutPercent) continue;
+      next.set(definition.key, fresh);
+      changed = true;
+    }
+    if (!changed) return;
+    this.#flags = next;
+    this.#notify();
   }
 
   /** Reads the store again; concurrent calls share one read, and a call during a read gets one more. */
@@ -124,6 +142,10 @@ export class FlagSnapshot implements FlagRegistry {
     }
     if (!changed) return;
     this.#flags = next;
+    this.#notify();
+  }
+
+  #notify(): void {
     for (const listener of this.#listeners) {
       try {
         listener();

@@ -34,7 +34,7 @@ describe('InMemoryPaymentGateway', () => {
 
   it('when an authorization is voided twice, then it is voided and the repeat is a no-op', async () => {
     const gateway = new InMemoryPaymentGateway();
-    const { authorizationId } = await gateway.authorize(ctx, { idempotencyKey: 'k', amount, cardToken: 'tok_approved' });
+    const { authorizationId = '' } = await gateway.authorize(ctx, { idempotencyKey: 'k', amount, cardToken: 'tok_approved' });
 
     await gateway.void(ctx, authorizationId);
     await gateway.void(ctx, authorizationId);

@@ -98,6 +98,16 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       expect(result).toEqual({ outcome: 'declined', authorizationId: expect.stringMatching(/^auth_/), declineCode });
     });
 
+    it('when the gateway does not know the card token, then it is declined as invalid_card with nothing authorized, and the breaker does not count it', async () => {
+      const { gateway } = gatewayFor();
+
+      const result = await gateway.authorize(ctx, request('tok_whatever'));
+
+      expect(result).toEqual({ outcome: 'declined', authorizationId: undefined, declineCode: 'invalid_card' });
+      expect(gateway.stats().breaker).toBe('closed');
+      expect(await admin.stats()).toMatchObject({ authorizations: 0 });
+    });
+
     it('when nothing was authorized with a key, then finding it gives undefined', async () => {
       const { gateway } = gatewayFor();
 
@@ -293,9 +303,13 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when calls are declined or rejected with 4xx, then the breaker stays closed', async () => {
       const { gateway, recorded } = gatewayFor({ breaker: { volumeThreshold: 2 } });
 
+      const used = request();
+      await gateway.authorize(ctx, used);
+
       for (let i = 0; i < 4; i += 1) {
         expect((await gateway.authorize(ctx, request('tok_declined'))).outcome).toBe('declined');
-        await expect(gateway.authorize(ctx, request('tok_unknown'))).rejects.toMatchObject({ status: 400 });
+        expect((await gateway.authorize(ctx, request('tok_unknown'))).outcome).toBe('declined');
+        await expect(gateway.authorize(ctx, { ...used, amount: { amountMinor: 1 + i, currency: 'EUR' } })).rejects.toMatchObject({ status: 422 });
       }
 
       expect(recorded.breaker).toEqual([]);
@@ -322,13 +336,34 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       await admin.reset();
       await Promise.allSettled([running, queued]);
     });
+
+    it('when new authorizations take every slot and queue place, then a void and a lookup still go through at once on their own share', async () => {
+      const { gateway } = gatewayFor({ attemptTimeoutMs: 5_000, bulkhead: { maxConcurrent: 1, maxQueue: 1 } });
+      const toUndo = request();
+      const { authorizationId } = (await gateway.authorize(ctx, toUndo)) as { authorizationId: string };
+      await admin.setFaults({ latency_ms: { min: 1_500, max: 1_500 }, scope: 'authorize' });
+      const running = gateway.authorize(ctx, request());
+      const queued = gateway.authorize(ctx, request());
+      const refused = await gateway.authorize(ctx, request()).catch((e: unknown) => e);
+      const startedAt = performance.now();
+
+      const found = await gateway.findByIdempotencyKey(ctx, toUndo.idempotencyKey);
+      await gateway.void(ctx, authorizationId);
+
+      expect((refused as Error).message).toContain('bulkhead full');
+      expect(found).toMatchObject({ authorizationId, state: 'approved' });
+      expect(performance.now() - startedAt).toBeLessThan(500);
+      expect(await gateway.findByIdempotencyKey(ctx, toUndo.idempotencyKey)).toMatchObject({ state: 'voided' });
+      await admin.reset();
+      await Promise.allSettled([running, queued]);
+    });
   });
 
   describe('capture, void and refund', () => {
     it('when captured and refunded twice each, then every repeat is a no-op', async () => {
       const { gateway } = gatewayFor();
       const req = request();
-      const { authorizationId } = await gateway.authorize(ctx, req);
+      const { authorizationId = '' } = await gateway.authorize(ctx, req);
 
       await gateway.capture(ctx, authorizationId);
       await gateway.capture(ctx, authorizationId);
@@ -343,7 +378,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when voided twice, then the repeat is a no-op', async () => {
       const { gateway } = gatewayFor();
       const req = request();
-      const { authorizationId } = await gateway.authorize(ctx, req);
+      const { authorizationId = '' } = await gateway.authorize(ctx, req);
 
       await gateway.void(ctx, authorizationId);
       await gateway.void(ctx, authorizationId);
@@ -353,7 +388,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
 
     it('when a declined authorization is voided, then there is nothing to release and it succeeds', async () => {
       const { gateway } = gatewayFor();
-      const { authorizationId } = await gateway.authorize(ctx, request('tok_declined'));
+      const { authorizationId = '' } = await gateway.authorize(ctx, request('tok_declined'));
 
       await expect(gateway.void(ctx, authorizationId)).resolves.toBeUndefined();
     });
@@ -364,7 +399,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       ['capture', 'a voided', 'voided'],
     ] as const)('when asked to %s %s authorization, then it is a GatewayInvalidStateError naming the state', async (operation, _, state) => {
       const { gateway } = gatewayFor();
-      const { authorizationId } = await gateway.authorize(ctx, request());
+      const { authorizationId = '' } = await gateway.authorize(ctx, request());
       if (state === 'captured') await gateway.capture(ctx, authorizationId);
       if (state === 'voided') await gateway.void(ctx, authorizationId);
 
@@ -377,7 +412,7 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
     it('when the gateway fails once during a capture, then the capture is retried and done once', async () => {
       const { gateway } = gatewayFor();
       const req = request();
-      const { authorizationId } = await gateway.authorize(ctx, req);
+      const { authorizationId = '' } = await gateway.authorize(ctx, req);
       await admin.setFaults({ fail_next: 1 });
 
       await gateway.capture(ctx, authorizationId);
@@ -402,6 +437,21 @@ describe('HttpPaymentGateway against the sandbox gateway', () => {
       expect(performance.now() - startedAt).toBeGreaterThanOrEqual(250);
       expect(recorded.rateLimited).toEqual([{ source: 'local', waitedMs: expect.any(Number) }]);
       expect(await admin.stats()).toMatchObject({ requests: 3, authorizations: 3 });
+    });
+
+    it('when settling calls wait for the limit with new authorizations, then they go first', async () => {
+      const { gateway } = gatewayFor({ rateLimit: { maxRequests: 1, intervalMs: 300 } });
+      const toUndo = request();
+      const { authorizationId } = (await gateway.authorize(ctx, toUndo)) as { authorizationId: string };
+      const done: string[] = [];
+
+      await Promise.all([
+        gateway.authorize(ctx, request()).then(() => done.push('authorize 1')),
+        gateway.authorize(ctx, request()).then(() => done.push('authorize 2')),
+        gateway.void(ctx, authorizationId).then(() => done.push('void')),
+      ]);
+
+      expect(done).toEqual(['void', 'authorize 1', 'authorize 2']);
     });
   });
 

@@ -27,7 +27,7 @@ export interface HttpPaymentGatewayOptions {
   /** Longest wait for one attempt's answer. Default 2 000 ms. */
   readonly attemptTimeoutMs?: number | undefined;
   readonly pool?: {
-    /** Kept-alive connections at most. Default: `bulkhead.maxConcurrent` (32). */
+    /** Kept-alive connections at most. Default: `bulkhead.maxConcurrent + bulkhead.settleConcurrent` (40). */
     readonly connections?: number | undefined;
     /** Idle kept-alive sockets close after this; keep it below the gateway's own. Default 4 000 ms. */
     readonly keepAliveTimeoutMs?: number | undefined;
@@ -61,6 +61,14 @@ export interface HttpPaymentGatewayOptions {
     readonly maxConcurrent?: number | undefined;
     /** Calls waiting for a slot at most; one more is rejected at once. Default 64. */
     readonly maxQueue?: number | undefined;
+    /**
+     * The share of settling calls (void, refund and the lookups that decide
+     * them): a bulkhead of their own, so undoing never queues behind new
+     * authorizations. Default: a quarter of `maxConcurrent` (at least 2) in
+     * flight, twice `maxQueue` waiting.
+     */
+    readonly settleConcurrent?: number | undefined;
+    readonly settleQueue?: number | undefined;
   };
   /** Requests towards the gateway (every attempt counts). `false` turns it off. */
   readonly rateLimit?:
@@ -72,7 +80,7 @@ export interface HttpPaymentGatewayOptions {
         readonly intervalMs?: number | undefined;
         /** Least spacing between two requests. Default 0 (bursts up to the interval's quota). */
         readonly minTimeMs?: number | undefined;
-        /** Shares the limit with every replica using the same `id` (Bottleneck over ioredis). Default: local. */
+        /** Shares the limit with every replica using the same `id` (leases from Redis, see RateLimiter). Default: local. */
         readonly redis?: Redis | undefined;
         /** Default `ordersvc:payment-gateway`. */
         readonly id?: string | undefined;
@@ -87,7 +95,7 @@ export interface ResolvedGatewayOptions {
   readonly pool: { readonly connections: number; readonly keepAliveTimeoutMs: number };
   readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly maxRetryTimeMs: number };
   readonly breaker: { readonly errorThresholdPercentage: number; readonly volumeThreshold: number; readonly rollingWindowMs: number; readonly resetTimeoutMs: number };
-  readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueue: number };
+  readonly bulkhead: { readonly maxConcurrent: number; readonly maxQueue: number; readonly settleConcurrent: number; readonly settleQueue: number };
   readonly rateLimit:
     | false
     | { readonly maxRequests: number; readonly intervalMs: number; readonly minTimeMs: number; readonly redis: Redis | undefined; readonly id: string };
@@ -106,9 +114,13 @@ const silent: ContextLogger = { debug: () => undefined, info: () => undefined, w
 
 export function resolveGatewayOptions(options: HttpPaymentGatewayOptions): ResolvedGatewayOptions {
   const d = PAYMENT_GATEWAY_DEFAULTS;
+  const maxConcurrent = options.bulkhead?.maxConcurrent ?? d.bulkhead.maxConcurrent;
+  const maxQueue = options.bulkhead?.maxQueue ?? d.bulkhead.maxQueue;
   const bulkhead = {
-    maxConcurrent: options.bulkhead?.maxConcurrent ?? d.bulkhead.maxConcurrent,
-    maxQueue: options.bulkhead?.maxQueue ?? d.bulkhead.maxQueue,
+    maxConcurrent,
+    maxQueue,
+    settleConcurrent: options.bulkhead?.settleConcurrent ?? Math.max(2, Math.ceil(maxConcurrent / 4)),
+    settleQueue: options.bulkhead?.settleQueue ?? 2 * maxQueue,
   };
   const rateLimit = options.rateLimit;
   const resolved: ResolvedGatewayOptions = {
@@ -117,7 +129,8 @@ export function resolveGatewayOptions(options: HttpPaymentGatewayOptions): Resol
     events: options.events ?? {},
     attemptTimeoutMs: options.attemptTimeoutMs ?? d.attemptTimeoutMs,
     pool: {
-      connections: options.pool?.connections ?? bulkhead.maxConcurrent,
+      // A connection for every call either bulkhead lets through: settling never waits for a socket behind authorizations.
+      connections: options.pool?.connections ?? bulkhead.maxConcurrent + bulkhead.settleConcurrent,
       keepAliveTimeoutMs: options.pool?.keepAliveTimeoutMs ?? d.keepAliveTimeoutMs,
     },
     retry: {

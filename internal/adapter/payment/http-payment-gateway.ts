@@ -59,6 +59,8 @@ export class HttpPaymentGateway implements PaymentGateway {
   readonly #options: ResolvedGatewayOptions;
   readonly #http: GatewayHttpClient;
   readonly #bulkhead: Bulkhead;
+  /** Settling calls (void, refund, lookups) have a share of their own: they never queue behind new authorizations. */
+  readonly #settleBulkhead: Bulkhead;
   readonly #breaker: CircuitBreaker;
   readonly #limiter: RateLimiter | undefined;
   #closed = false;
@@ -67,7 +69,8 @@ export class HttpPaymentGateway implements PaymentGateway {
     const o = resolveGatewayOptions(options);
     this.#options = o;
     this.#http = new GatewayHttpClient({ baseUrl: o.baseUrl, connections: o.pool.connections, keepAliveTimeoutMs: o.pool.keepAliveTimeoutMs });
-    this.#bulkhead = new Bulkhead(o.bulkhead);
+    this.#bulkhead = new Bulkhead({ maxConcurrent: o.bulkhead.maxConcurrent, maxQueue: o.bulkhead.maxQueue });
+    this.#settleBulkhead = new Bulkhead({ maxConcurrent: o.bulkhead.settleConcurrent, maxQueue: o.bulkhead.settleQueue });
     this.#breaker = new CircuitBreaker({
       name: 'payment-gateway',
       ...o.breaker,
@@ -96,6 +99,10 @@ export class HttpPaymentGateway implements PaymentGateway {
     });
     if (response.status === 200 || response.status === 201) {
       return toAuthorizationResult(parseAuthorization('authorize', response.status, response.body));
+    }
+    // The gateway does not know the card at all: a decline like any other for the customer, with nothing authorized.
+    if (response.status === 400 && errorCodeOf(response.body) === 'invalid_card_token') {
+      return { outcome: 'declined', authorizationId: undefined, declineCode: 'invalid_card' };
     }
     if (response.status === 422) {
       throw new GatewayRequestError('authorize', 422, errorCodeOf(response.body), `idempotency key ${request.idempotencyKey} was already used for another amount or card`);
@@ -128,7 +135,7 @@ export class HttpPaymentGateway implements PaymentGateway {
 
   /** For gauges: the breaker's state and the bulkhead's occupation. */
   stats(): { readonly breaker: BreakerState; readonly running: number; readonly queued: number } {
-    return { breaker: this.#breaker.state, running: this.#bulkhead.running, queued: this.#bulkhead.queued };
+    return { breaker: this.#breaker.state, running: this.#bulkhead.running + this.#settleBulkhead.running, queued: this.#bulkhead.queued + this.#settleBulkhead.queued };
   }
 
   /** Lets calls in flight end, then closes the connections, the breaker's timers and the limiter. Idempotent. */
@@ -179,7 +186,8 @@ export class HttpPaymentGateway implements PaymentGateway {
       // fail when only the write endpoint is broken; counted, they would keep
       // the failure share low and the breaker closed. They still fail fast
       // while it is open.
-      return await this.#bulkhead.run(() => (COUNTED_BY_BREAKER.has(operation) ? this.#breaker.execute(attempt) : attempt()), ctx.signal);
+      const bulkhead = SETTLING.has(operation) ? this.#settleBulkhead : this.#bulkhead;
+      return await bulkhead.run(() => (COUNTED_BY_BREAKER.has(operation) ? this.#breaker.execute(attempt) : attempt()), ctx.signal);
     } catch (error) {
       throw this.#toCallerError(ctx, operation, error);
     }
@@ -217,7 +225,8 @@ export class HttpPaymentGateway implements PaymentGateway {
   ): Promise<GatewayResponse> {
     const startedAt = performance.now();
     if (this.#limiter) {
-      const waitedMs = await this.#limiter.acquire(AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(1, Math.ceil(remainingMs)))])).catch((error: unknown) => {
+      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(1, Math.ceil(remainingMs)))]);
+      const waitedMs = await this.#limiter.acquire(signal, { urgent: SETTLING.has(operation) }).catch((error: unknown) => {
         if (ctx.signal.aborted) throw error;
         const reason = this.#closed ? 'the gateway client is shut down' : 'no rate-limit slot within the time budget';
         throw new PaymentUnavailableError(reason, { cause: error });
@@ -278,6 +287,9 @@ export class HttpPaymentGateway implements PaymentGateway {
     }
   }
 }
+
+/** Calls that settle what was already done (undo it, or learn what it was): their own bulkhead, first in the rate limit. */
+const SETTLING: ReadonlySet<GatewayOperation> = new Set<GatewayOperation>(['void', 'refund', 'get', 'find']);
 
 const COUNTED_BY_BREAKER: ReadonlySet<GatewayOperation> = new Set<GatewayOperation>(['authorize', 'capture', 'void', 'refund']);
 

@@ -11,6 +11,7 @@ import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
 import type { ServiceKeysTable } from './service-keys.table.ts';
+import type { SignInAttemptsTable } from './sign-in-attempts.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
 import type { StockReservationsTable } from './stock-reservations.table.ts';
 import type { UserRolesTable, UsersTable } from './users.table.ts';
@@ -34,6 +35,7 @@ export interface Database {
   inbox: InboxTable;
   product_sales: ProductSalesTable;
   service_keys: ServiceKeysTable;
+  sign_in_attempts: SignInAttemptsTable;
 }
 
 export interface PoolSettings {

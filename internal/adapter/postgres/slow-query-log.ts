@@ -2,8 +2,8 @@ import type { ContextLogger } from '../../domain/shared/context.ts';
 import type { QueryEvent, QueryObserver } from './database.ts';
 
 export interface SlowQueryLogSettings {
-  /** Statements slower than this are logged at warn; 0 logs none. */
-  readonly thresholdMs: number;
+  /** Statements slower than this are logged at warn; 0 logs none. A function is asked at every statement. */
+  readonly thresholdMs: number | (() => number);
   /** Also log every statement at debug. */
   readonly logAll: boolean;
 }
@@ -15,9 +15,12 @@ export interface SlowQueryLogSettings {
  * Undefined when there is nothing to log.
  */
 export function slowQueryLog(logger: Pick<ContextLogger, 'warn' | 'debug'>, settings: SlowQueryLogSettings): QueryObserver | undefined {
-  const { thresholdMs, logAll } = settings;
-  if (thresholdMs <= 0 && !logAll) return undefined;
+  const { logAll } = settings;
+  const threshold = settings.thresholdMs;
+  if (typeof threshold === 'number' && threshold <= 0 && !logAll) return undefined;
+  const thresholdOf = typeof threshold === 'number' ? () => threshold : threshold;
   return (event) => {
+    const thresholdMs = thresholdOf();
     if (thresholdMs > 0 && event.durationMs > thresholdMs) logger.warn({ ...fieldsOf(event), threshold_ms: thresholdMs }, 'slow SQL statement');
     else if (logAll) logger.debug(fieldsOf(event), 'SQL statement');
   };

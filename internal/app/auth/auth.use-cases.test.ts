@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { asAdmin, testContext } from '../../../test/support/test-context.ts';
+import { InMemorySignInThrottle } from '../../../test/doubles/in-memory-sign-in-throttle.ts';
 import { Argon2PasswordHasher } from '../../adapter/crypto/argon2-password-hasher.ts';
 import { InMemoryCredentialsRepository } from '../../adapter/memory/in-memory-credentials-repository.ts';
 import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
@@ -51,6 +52,8 @@ let sessions: InMemorySessionStore;
 let hasher: FakePasswordHasher;
 let register: Register;
 let login: Login;
+let throttle: InMemorySignInThrottle;
+const THROTTLE = { freeAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 8_000, forgetAfterMs: 60_000 };
 let authenticate: Authenticate;
 
 beforeEach(() => {
@@ -61,7 +64,8 @@ beforeEach(() => {
   sessions = new InMemorySessionStore({ idleTtlMs: lifetime.idleTtlMs, now });
   hasher = new FakePasswordHasher();
   register = new Register(credentials, hasher, uuidv7);
-  login = new Login(credentials, users, hasher, sessions, lifetime, now);
+  throttle = new InMemorySignInThrottle(THROTTLE, () => clock);
+  login = new Login(credentials, users, hasher, sessions, throttle, lifetime, now);
   authenticate = new Authenticate(sessions);
 });
 
@@ -169,7 +173,7 @@ describe('Login', () => {
     const argon2 = new Argon2PasswordHasher();
     const slowCredentials = new InMemoryCredentialsRepository(users);
     await new Register(slowCredentials, argon2, uuidv7).execute(ctx, { name: 'Ada', email: 'ada@example.com', password: PASSWORD });
-    const slowLogin = new Login(slowCredentials, users, argon2, sessions, lifetime);
+    const slowLogin = new Login(slowCredentials, users, argon2, sessions, throttle, lifetime);
     const median = async (email: string, password: string) => {
       const times: number[] = [];
       for (let i = 0; i < 5; i += 1) {

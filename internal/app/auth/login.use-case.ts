@@ -1,5 +1,6 @@
 import type { Context } from '../../domain/shared/context.ts';
-import { InvalidCredentialsError } from '../../domain/identity/authentication.errors.ts';
+import { InvalidCredentialsError, SignInThrottledError } from '../../domain/identity/authentication.errors.ts';
+import { signInAccountKey, type SignInThrottle } from '../../domain/identity/sign-in-throttle.ts';
 import type { CredentialsRepository } from '../../domain/identity/credentials-repository.ts';
 import type { PasswordHasher } from '../../domain/identity/password-hasher.ts';
 import { PASSWORD_MAX_LENGTH, normalizePassword, passwordLength } from '../../domain/identity/password.ts';
@@ -28,6 +29,7 @@ export class Login {
   readonly #users: UserRepository;
   readonly #hasher: PasswordHasher;
   readonly #sessions: SessionStore;
+  readonly #throttle: SignInThrottle;
   readonly #lifetime: SessionLifetime;
   readonly #now: () => Date;
   #dummyHash: Promise<string> | undefined;
@@ -37,6 +39,7 @@ export class Login {
     users: UserRepository,
     hasher: PasswordHasher,
     sessions: SessionStore,
+    throttle: SignInThrottle,
     lifetime: SessionLifetime,
     now: () => Date = () => new Date(),
   ) {
@@ -44,6 +47,7 @@ export class Login {
     this.#users = users;
     this.#hasher = hasher;
     this.#sessions = sessions;
+    this.#throttle = throttle;
     this.#lifetime = lifetime;
     this.#now = now;
   }
@@ -51,13 +55,19 @@ export class Login {
   /**
    * An unknown email, a wrong password and an account without a password all
    * cost one password verification and end in the same error, so neither the
-   * answer nor its timing tells which accounts exist.
-   * @throws InvalidCredentialsError
+   * answer nor its timing tells which accounts exist. Attempts on one
+   * account (known or not) beyond the throttle's free ones wait, ever longer
+   * up to a cap; a wait is refused before any password is checked.
+   * @throws InvalidCredentialsError, SignInThrottledError
    */
   async execute(ctx: Context, input: LoginInput): Promise<LoginResult> {
     const password = normalizePassword(input.password);
     // No account can have such a password; refusing it early keeps huge inputs away from the hasher.
     if (passwordLength(password) > PASSWORD_MAX_LENGTH) throw new InvalidCredentialsError();
+
+    const account = signInAccountKey(input.email);
+    const gate = await this.#throttle.begin(ctx, account);
+    if (!gate.allowed) throw new SignInThrottledError(gate.retryAfterMs);
 
     const credentials = await this.#credentials.findByEmail(ctx, input.email);
     const storedHash = credentials?.passwordHash;
@@ -75,6 +85,7 @@ export class Login {
       if (error instanceof UserNotFoundError) throw new InvalidCredentialsError();
       throw error;
     }
+    await this.#throttle.succeeded(ctx, account);
     return { token, expiresAt: session.expiresAt, user };
   }
 

@@ -19,18 +19,25 @@ export class CheckReadiness {
   readonly #probes: readonly DependencyProbe[];
   readonly #timeoutMs: number;
   readonly #isShuttingDown: () => boolean;
+  readonly #onChecked: (ready: boolean) => void;
 
-  constructor(probes: readonly DependencyProbe[], timeoutMs: number, isShuttingDown: () => boolean) {
+  /** `onChecked` sees every answer (the readiness metrics count its changes). */
+  constructor(probes: readonly DependencyProbe[], timeoutMs: number, isShuttingDown: () => boolean, onChecked: (ready: boolean) => void = () => undefined) {
     this.#probes = probes;
     this.#timeoutMs = timeoutMs;
     this.#isShuttingDown = isShuttingDown;
+    this.#onChecked = onChecked;
   }
 
   async execute(): Promise<Readiness> {
-    if (this.#isShuttingDown()) return { status: 'shutting_down', checks: {} };
+    if (this.#isShuttingDown()) {
+      this.#onChecked(false);
+      return { status: 'shutting_down', checks: {} };
+    }
     const states = await Promise.all(this.#probes.map((probe) => this.#probe(probe)));
     const checks = Object.fromEntries(this.#probes.map((probe, i) => [probe.name, states[i] as DependencyState]));
     const ready = this.#probes.every((probe, i) => !probe.critical || states[i]?.status === 'up');
+    this.#onChecked(ready);
     return { status: ready ? 'ready' : 'not_ready', checks };
   }
 

@@ -5,7 +5,7 @@ import type { Context } from '../../domain/shared/context.ts';
 export type Payment =
   /** Money is held (approved) or taken (captured): it must end in a paid order or be given back. */
   | { readonly kind: 'held'; readonly authorizationId: string; readonly captured: boolean }
-  | { readonly kind: 'declined'; readonly authorizationId: string; readonly declineCode: DeclineCode }
+  | { readonly kind: 'declined'; readonly authorizationId: string | undefined; readonly declineCode: DeclineCode }
   /** No authorization, or one already given back: nothing to undo. */
   | { readonly kind: 'none' };
 

@@ -12,3 +12,18 @@ export class InvalidCredentialsError extends DomainError {
     super('the email or the password is wrong');
   }
 }
+
+/**
+ * Too many sign-in attempts on this account in a row: it waits before the
+ * next. Said for unknown emails alike, so it tells nobody which accounts exist.
+ */
+export class SignInThrottledError extends DomainError {
+  readonly code = 'SIGN_IN_THROTTLED';
+  readonly kind = 'rate_limited';
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number) {
+    super(`too many sign-in attempts for this account; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}

@@ -1,7 +1,8 @@
 import type { Money } from '../product/money.ts';
 import type { Context } from '../shared/context.ts';
 
-export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'suspected_fraud';
+/** Why a card was declined; `invalid_card`: the gateway does not know the card (token) at all, nothing was authorized. */
+export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'suspected_fraud' | 'invalid_card';
 
 export interface AuthorizationRequest {
   /** Sent unchanged on every retry, so the gateway authorizes at most once (the order id). */
@@ -12,7 +13,8 @@ export interface AuthorizationRequest {
 
 export type AuthorizationResult =
   | { readonly outcome: 'approved'; readonly authorizationId: string }
-  | { readonly outcome: 'declined'; readonly authorizationId: string; readonly declineCode: DeclineCode };
+  /** `authorizationId` is undefined when the card was refused outright (`invalid_card`): no authorization exists. */
+  | { readonly outcome: 'declined'; readonly authorizationId: string | undefined; readonly declineCode: DeclineCode };
 
 export type AuthorizationState = 'approved' | 'declined' | 'captured' | 'voided' | 'refunded';
 

@@ -23,6 +23,10 @@ export interface AppConfig {
     hashQueue: number;
     bootstrapAdminEmail: string;
     bootstrapAdminPassword: string;
+    signInFreeAttempts: number;
+    signInDelayBaseMs: number;
+    signInDelayMaxMs: number;
+    signInForgetAfterMs: number;
   };
   rateLimit: {
     windowMs: number;
@@ -41,6 +45,7 @@ export interface AppConfig {
     recoverPendingOrders: ScheduleSettings;
     purgeIdempotencyKeys: ScheduleSettings;
     purgeSessions: ScheduleSettings;
+    purgeSignInAttempts: ScheduleSettings;
     purgeOutbox: ScheduleSettings;
     purgeBatchSize: number;
   };
@@ -114,6 +119,7 @@ export interface AppConfig {
   diagnostics: { enabled: boolean; host: string; port: number; token: string };
   flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
   release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
+  configFile: { path: string; watch: boolean; pollIntervalMs: number };
 }
 
 /** One scheduled task's settings. */
@@ -277,6 +283,30 @@ export const configSchema: Schema<AppConfig> = {
       env: 'ADMIN_BOOTSTRAP_PASSWORD',
       sensitive: true,
     },
+    signInFreeAttempts: {
+      doc: 'Sign-in attempts in a row one account (known or not) may make before each further attempt makes it wait; counted across replicas (Redis, else PostgreSQL).',
+      format: 'positive-int',
+      default: 5,
+      env: 'SIGN_IN_FREE_ATTEMPTS',
+    },
+    signInDelayBaseMs: {
+      doc: 'The wait the first attempt past SIGN_IN_FREE_ATTEMPTS starts; each further one doubles it. Attempts during a wait get 429 and are not counted.',
+      format: 'positive-int',
+      default: 1_000,
+      env: 'SIGN_IN_DELAY_BASE_MS',
+    },
+    signInDelayMaxMs: {
+      doc: 'The longest wait between sign-in attempts on one account, however many failed: nobody can lock an account for longer.',
+      format: 'positive-int',
+      default: 5 * 60_000,
+      env: 'SIGN_IN_DELAY_MAX_MS',
+    },
+    signInForgetAfterMs: {
+      doc: 'An account whose last wait ended this long ago without another attempt starts over with its free attempts.',
+      format: 'positive-int',
+      default: 15 * 60_000,
+      env: 'SIGN_IN_FORGET_AFTER_MS',
+    },
   },
   rateLimit: {
     windowMs: { doc: 'Length of a rate-limit window.', format: 'positive-int', default: 60_000, env: 'RATE_LIMIT_WINDOW_MS' },
@@ -327,7 +357,7 @@ export const configSchema: Schema<AppConfig> = {
     maxAttempts: { doc: 'Attempts per gateway call, retries included (retryable failures only).', format: 'positive-int', default: 3, env: 'PAYMENT_MAX_ATTEMPTS' },
     maxRetryTimeMs: { doc: 'Total time a gateway call may take with its retries.', format: 'positive-int', default: 5_000, env: 'PAYMENT_MAX_RETRY_TIME_MS' },
     breakerResetMs: { doc: 'How long the circuit stays open before a probe.', format: 'positive-int', default: 5_000, env: 'PAYMENT_BREAKER_RESET_MS' },
-    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead).', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
+    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
     maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
     requestsPerSecond: {
       doc: 'Rate limit towards the gateway (shared by all replicas through Redis when configured).',
@@ -366,6 +396,7 @@ export const configSchema: Schema<AppConfig> = {
       cron: '5-59/10 * * * *',
       timeoutMs: 120_000,
     }),
+    purgeSignInAttempts: scheduleSchema('PURGE_SIGN_IN_ATTEMPTS', 'deleting forgotten per-account sign-in counts from PostgreSQL', { cron: '7-59/10 * * * *', timeoutMs: 120_000 }),
     purgeOutbox: scheduleSchema('PURGE_OUTBOX', 'deleting published outbox rows older than OUTBOX_RETENTION_MS', { cron: '15-59/10 * * * *', timeoutMs: 120_000 }),
     purgeBatchSize: {
       doc: 'Rows deleted per statement by the purge schedules (they repeat until a batch comes back short or the timeout).',
@@ -527,6 +558,26 @@ export const configSchema: Schema<AppConfig> = {
       format: 'nat',
       default: 0,
       env: 'SHUTDOWN_DRAIN_DELAY_MS',
+    },
+  },
+  configFile: {
+    path: {
+      doc: 'A file of settings (NAME=value lines, the names of this table) read over the environment at start and again on SIGHUP or when it changes; settings safe to change live apply at once, the others are reported as needing a restart. Empty: none.',
+      format: String,
+      default: '',
+      env: 'CONFIG_FILE',
+    },
+    watch: {
+      doc: 'Reload when CONFIG_FILE changes (its folder is watched, so a Kubernetes ConfigMap swap is seen); SIGHUP reloads either way.',
+      format: Boolean,
+      default: true,
+      env: 'CONFIG_FILE_WATCH',
+    },
+    pollIntervalMs: {
+      doc: 'While watching CONFIG_FILE, also compare its content this often, for filesystems whose change events get lost; 0 turns the net off.',
+      format: 'nat',
+      default: 10_000,
+      env: 'CONFIG_FILE_POLL_MS',
     },
   },
   log: {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import convict from 'convict';
 import { configSchema, customFormats, type AppConfig } from './config.schema.ts';
 
@@ -18,11 +19,12 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads the configuration from `env` and validates it strictly. Any `X_FILE`
- * variable supplies the value of `X` from a file (Docker and Kubernetes secrets).
+ * Reads the configuration from `env` and validates it strictly. `CONFIG_FILE`
+ * names a file of `NAME=value` lines read over `env` (a mounted ConfigMap); any
+ * `X_FILE` variable supplies the value of `X` from a file (Docker and Kubernetes secrets).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const effectiveEnv = withFileSecrets(env);
+  const effectiveEnv = withFileSecrets(withConfigFile(env));
   const schema = convict(configSchema, { env: effectiveEnv, args: [] });
   try {
     schema.validate({ allowed: 'strict' });
@@ -49,6 +51,29 @@ function crossFieldProblems(config: AppConfig): string[] {
     );
   }
   return problems;
+}
+
+const CONFIG_FILE_SETTINGS = new Set(['CONFIG_FILE', 'CONFIG_FILE_WATCH', 'CONFIG_FILE_POLL_MS']);
+
+// The file's values win over the environment: it is the layer that changes while the service runs.
+// Node's own dotenv parser (util.parseEnv): comments, quotes and blank lines as in a .env file.
+function withConfigFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const path = env.CONFIG_FILE;
+  if (path === undefined || path === '') return env;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`CONFIG_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+  }
+  const values = parseEnv(text);
+  const known = new Set(envNamesOf(configSchema));
+  const problems = Object.keys(values).flatMap((name) => {
+    if (CONFIG_FILE_SETTINGS.has(name)) return [`  ${name}: set it in the environment, not in the file it names`];
+    return known.has(name) ? [] : [`  ${name}: no such setting (the settings are listed in the README's configuration table)`];
+  });
+  if (problems.length > 0) throw new ConfigError(`invalid configuration in CONFIG_FILE ${path}:\n${problems.join('\n')}`);
+  return { ...env, ...values };
 }
 
 function withFileSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

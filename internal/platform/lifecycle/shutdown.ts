@@ -27,13 +27,24 @@ export class Shutdown {
     this.#steps.push({ name, run });
   }
 
+  /**
+   * Signals after the first are logged and ignored, never left to the default
+   * action: a Ctrl-C under `npm start` reaches the service twice (from the
+   * terminal, and forwarded by npm), and a second SIGINT that killed the process
+   * would cut the drain short and make npm exit 130. The grace periods bound the
+   * shutdown; SIGKILL remains for an operator who cannot wait.
+   */
   listen(onDone: (clean: boolean) => void): void {
     const handler = (signal: NodeJS.Signals) => {
+      if (this.inProgress) {
+        this.#logger.info({ signal }, 'shutdown already in progress');
+        return;
+      }
       this.#logger.info({ signal }, 'shutdown requested');
       void this.shutdown().then(onDone);
     };
-    process.once('SIGTERM', handler);
-    process.once('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
   }
 
   /** Resolves `true` when every step succeeded. */

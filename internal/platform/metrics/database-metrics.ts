@@ -15,6 +15,7 @@ const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 export class DatabaseMetrics {
   readonly #duration: Histogram<'query'>;
   readonly #errors: Counter<'query'>;
+  readonly #slow: Counter<'query'>;
   readonly #pools = new Map<string, () => PoolCounts>();
   readonly #labels = new Map<string, { readonly query: string }>();
 
@@ -28,6 +29,12 @@ export class DatabaseMetrics {
       registers,
     });
     this.#errors = new Counter({ name: 'db_query_errors_total', help: 'SQL statements that failed, by query name.', labelNames: ['query'], registers });
+    this.#slow = new Counter({
+      name: 'db_slow_queries_total',
+      help: 'SQL statements longer than DB_SLOW_QUERY_MS (those the slow-query log names), by query name.',
+      labelNames: ['query'],
+      registers,
+    });
     const pools = this.#pools;
     const read = (field: keyof PoolCounts) =>
       function* () {
@@ -43,7 +50,8 @@ export class DatabaseMetrics {
     this.#pools.set(pool, countsOf);
   }
 
-  readonly observeQuery = (name: string, durationMs: number, failed: boolean): void => {
+  /** `slowAfterMs`: statements longer than this also count as slow (0: none does). */
+  readonly observeQuery = (name: string, durationMs: number, failed: boolean, slowAfterMs = 0): void => {
     let labels = this.#labels.get(name);
     if (labels === undefined) {
       labels = { query: name };
@@ -51,5 +59,6 @@ export class DatabaseMetrics {
     }
     this.#duration.observe(labels, durationMs / 1000);
     if (failed) this.#errors.inc(labels);
+    if (slowAfterMs > 0 && durationMs > slowAfterMs) this.#slow.inc(labels);
   };
 }

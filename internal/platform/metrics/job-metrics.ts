@@ -68,6 +68,8 @@ export class JobMetrics {
     });
     try {
       const depths = await Promise.race([reading.get(), timeout]);
+      // Every known queue shows a dead-letter count from the start, so the first dead letter is an increase.
+      for (const { queue } of depths) this.#deadLetters.inc({ queue }, 0);
       return depths.flatMap(({ queue, counts }) => Object.entries(counts).map(([state, count]) => [{ queue, state }, count] as const));
     } finally {
       clearTimeout(timer);

@@ -2,6 +2,12 @@ import { Counter } from 'prom-client';
 import type { BreakerState } from '../resilience/circuit-breaker.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
 
+/** A bulkhead's occupation at one moment. */
+export interface BulkheadLoad {
+  readonly running: number;
+  readonly queued: number;
+}
+
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half_open'];
 
 /** Circuit breakers, bulkheads, rate limits and retries, named by what they guard. */
@@ -11,6 +17,7 @@ export class ResilienceMetrics {
   readonly #rateLimited: Counter<'limiter' | 'source'>;
   readonly #retries: Counter<'target' | 'operation'>;
   readonly #breakers = new Map<string, () => BreakerState>();
+  readonly #bulkheads = new Map<string, () => BulkheadLoad>();
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -21,6 +28,13 @@ export class ResilienceMetrics {
         for (const state of BREAKER_STATES) yield [{ breaker, state }, state === current ? 1 : 0] as const;
       }
     });
+    const bulkheads = this.#bulkheads;
+    const load = (field: keyof BulkheadLoad) =>
+      function* () {
+        for (const [bulkhead, loadOf] of bulkheads) yield [{ bulkhead }, loadOf()[field]] as const;
+      };
+    metrics.readGauge('bulkhead_active', 'Calls holding a slot of the bulkhead now.', ['bulkhead'], load('running'));
+    metrics.readGauge('bulkhead_queued', 'Calls waiting in the bulkhead\'s queue for a slot now.', ['bulkhead'], load('queued'));
     this.#transitions = new Counter({ name: 'circuit_breaker_transitions_total', help: 'Circuit breaker state changes.', labelNames: ['breaker', 'from', 'to'], registers });
     this.#bulkheadRejections = new Counter({
       name: 'bulkhead_rejections_total',
@@ -40,6 +54,11 @@ export class ResilienceMetrics {
   /** Reports `breaker`'s state (read at scrape time). */
   watchBreaker(breaker: string, stateOf: () => BreakerState): void {
     this.#breakers.set(breaker, stateOf);
+  }
+
+  /** Reports `bulkhead`'s slots in use and queue length (read at scrape time). */
+  watchBulkhead(bulkhead: string, loadOf: () => BulkheadLoad): void {
+    this.#bulkheads.set(bulkhead, loadOf);
   }
 
   breakerTransition(breaker: string, from: BreakerState, to: BreakerState): void {

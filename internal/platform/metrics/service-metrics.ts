@@ -3,6 +3,9 @@ import { CacheMetrics } from './cache-metrics.ts';
 import { DatabaseMetrics } from './database-metrics.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { JobMetrics } from './job-metrics.ts';
+import { OrderMetrics } from './order-metrics.ts';
+import { ReadinessMetrics } from './readiness-metrics.ts';
+import { ConfigMetrics } from './config-metrics.ts';
 import { MetricsRegistry, type MetricsPage, type SourceErrorHandler } from './metrics-registry.ts';
 import { ResilienceMetrics } from './resilience-metrics.ts';
 import { ScheduleMetrics } from './schedule-metrics.ts';
@@ -23,6 +26,9 @@ export class ServiceMetrics {
   readonly schedules: ScheduleMetrics;
   readonly streams: StreamMetrics;
   readonly events: EventMetrics;
+  readonly orders: OrderMetrics;
+  readonly readiness: ReadinessMetrics;
+  readonly config: ConfigMetrics;
 
   constructor(options: { readonly onSourceError?: SourceErrorHandler } = {}) {
     this.#registry = new MetricsRegistry(options);
@@ -34,6 +40,9 @@ export class ServiceMetrics {
     this.schedules = new ScheduleMetrics(this.#registry);
     this.streams = new StreamMetrics(this.#registry);
     this.events = new EventMetrics(this.#registry);
+    this.orders = new OrderMetrics(this.#registry);
+    this.readiness = new ReadinessMetrics(this.#registry);
+    this.config = new ConfigMetrics(this.#registry);
   }
 
   /** The Prometheus text exposition of every series. */

@@ -6,7 +6,7 @@ import { RateLimiter, type RateLimiterOptions } from './rate-limiter.ts';
 const redisUrl = inject('redisUrl');
 const never = new AbortController().signal;
 
-// Bottleneck's ioredis datastore, with the ioredis 6 this project uses.
+// Leases of a quota kept in Redis, each replica spending its own in a Bottleneck.
 describe.runIf(redisUrl)('RateLimiter (Redis, cluster-wide)', () => {
   let client: Redis;
   const limiters: RateLimiter[] = [];
@@ -29,27 +29,74 @@ describe.runIf(redisUrl)('RateLimiter (Redis, cluster-wide)', () => {
     return created;
   }
 
-  it('when two replicas share an id, then they share one quota', async () => {
+  // Keeps `concurrency` calls waiting on the limiter until `deadline`; counts those that got through before it.
+  async function drive(l: RateLimiter, concurrency: number, deadline: number): Promise<number> {
+    let passed = 0;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new Error('measured window over')), deadline - performance.now());
+    const loop = async () => {
+      while (!stop.signal.aborted) {
+        try {
+          await l.acquire(stop.signal);
+        } catch {
+          return;
+        }
+        if (performance.now() <= deadline) passed++;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, loop));
+    clearTimeout(timer);
+    return passed;
+  }
+
+  it('when two replicas share an id, then together they are allowed N calls per second, measured over 5 s within 10%', async () => {
     const id = `test:rate-limit:${randomUUID()}`;
-    const [a, b] = [limiter({ id }), limiter({ id })];
+    const perSecond = 100;
+    const [a, b] = [limiter({ id, maxRequests: perSecond }), limiter({ id, maxRequests: perSecond })];
     await Promise.all([a.ready(), b.ready()]);
 
-    const first = await Promise.all([a.acquire(never), a.acquire(never), b.acquire(never), b.acquire(never)]);
-    const fifth = await b.acquire(never);
+    const deadline = performance.now() + 5_000;
+    const [fromA, fromB] = await Promise.all([drive(a, 40, deadline), drive(b, 40, deadline)]);
 
-    expect(Math.max(...first)).toBeLessThan(300);
-    expect(fifth).toBeGreaterThanOrEqual(400);
-    expect(await client.exists(`b_${id}_settings`)).toBe(1);
+    const total = fromA + fromB;
+    expect(total).toBeGreaterThanOrEqual(5 * perSecond * 0.9);
+    expect(total).toBeLessThanOrEqual(5 * perSecond * 1.1);
+    // Both replicas get a fair part of the quota, not one of them all of it.
+    expect(Math.min(fromA, fromB)).toBeGreaterThan(total * 0.3);
+  }, 15_000);
+
+  it('when calls go through a shared limiter, then they cost no Redis round trip each: leases are taken per tick', async () => {
+    const id = `test:rate-limit:${randomUUID()}`;
+    const monitor = await client.monitor();
+    const leaseCalls: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      // Commands a script runs are shown too; the round trips are the EVAL/EVALSHA calls.
+      if (/^eval/i.test(args[0] ?? '') && args.some((arg) => arg.includes(id))) leaseCalls.push(args);
+    });
+    const l = limiter({ id, maxRequests: 1_000 });
+    await l.ready();
+
+    const deadline = performance.now() + 1_000;
+    const calls = await drive(l, 20, deadline);
+    monitor.disconnect();
+
+    // Bottleneck itself, not the quota, bounds the rate of one process here (a few hundred per second on a busy machine).
+    expect(calls).toBeGreaterThan(100);
+    // At most one lease per 100 ms tick (and the first one at once), far fewer than the calls.
+    expect(leaseCalls.length).toBeGreaterThan(0);
+    expect(leaseCalls.length).toBeLessThan(15);
+    expect(leaseCalls.length).toBeLessThan(calls / 10);
   });
 
   it('when replicas use other ids, then their quotas are separate', async () => {
-    const [a, b] = [limiter({ id: `test:rate-limit:${randomUUID()}` }), limiter({ id: `test:rate-limit:${randomUUID()}` })];
+    const [a, b] = [limiter({ id: `test:rate-limit:${randomUUID()}`, maxRequests: 10 }), limiter({ id: `test:rate-limit:${randomUUID()}`, maxRequests: 10 })];
     await Promise.all([a.ready(), b.ready()]);
-    await Promise.all([a.acquire(never), a.acquire(never), a.acquire(never), a.acquire(never)]);
+    const saturated = drive(a, 30, performance.now() + 1_000);
 
-    const waits = await Promise.all([b.acquire(never), b.acquire(never), b.acquire(never), b.acquire(never)]);
+    const waits = await Promise.all([b.acquire(never), b.acquire(never)]);
 
     expect(Math.max(...waits)).toBeLessThan(300);
+    await saturated;
   });
 
   it('when Redis cannot be reached, then it limits locally and reports the problem', async () => {

@@ -31,6 +31,8 @@ export interface HealthStatusSources {
   readonly breakers: () => Readonly<Record<string, BreakerStats>>;
   readonly schedules: () => { readonly instance: string; readonly schedules: readonly ScheduleStatus[] };
   readonly activity: () => SubscriberStats;
+  /** Configuration reloads: what applied, what was refused and why, what waits for a restart. */
+  readonly config?: () => unknown;
 }
 
 type Section<T> = T | { readonly error: string };
@@ -87,6 +89,7 @@ export async function healthStatus(sources: HealthStatusSources, timeoutMs: numb
             })),
           },
     activity: await section(() => Promise.resolve(sources.activity()).then((a) => ({ subscribers: a.subscribers, users: a.users, buffered_events: a.bufferedEvents }))),
+    ...(sources.config ? { config: await section(() => Promise.resolve(sources.config?.())) } : {}),
   };
 }
 

@@ -184,7 +184,10 @@ export interface paths {
         /**
          * Sign in
          * @description Exchanges an email and password for an opaque bearer token. An unknown email and a wrong
-         *     password get the same 401 `INVALID_CREDENTIALS` answer. Limited per client address.
+         *     password get the same 401 `INVALID_CREDENTIALS` answer. Limited per client address
+         *     (429 `RATE_LIMITED`) and per account, across replicas: past `SIGN_IN_FREE_ATTEMPTS` attempts
+         *     in a row, each attempt starts a wait (doubling, capped at `SIGN_IN_DELAY_MAX_MS`) during
+         *     which sign-in to that account is 429 `SIGN_IN_THROTTLED` with `Retry-After`.
          */
         post: operations["login"];
         delete?: never;
@@ -1074,7 +1077,7 @@ export interface components {
              * @description Stable machine-readable error code, e.g. `USER_NOT_FOUND`. New codes may be added in a minor version; treat an unknown one by the HTTP status.
              * @enum {string}
              */
-            code: "AUTHENTICATION_REQUIRED" | "BAD_REQUEST" | "DEADLINE_EXCEEDED" | "DEPENDENCY_UNAVAILABLE" | "EMAIL_TAKEN" | "FEATURE_SWITCHED_OFF" | "FLAG_NOT_FOUND" | "FORBIDDEN" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL" | "INVALID_CREDENTIALS" | "INVALID_CURSOR" | "INVALID_TOKEN" | "INVALID_UTF8" | "JOB_NOT_FOUND" | "JOB_STATE_CONFLICT" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MIXED_CURRENCIES" | "ORDER_KEY_TAKEN" | "ORDER_NOT_FOUND" | "ORDER_NOT_PAID" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_DECLINED" | "PAYMENT_UNAVAILABLE" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REQUEST_IN_PROGRESS" | "RESERVATION_CLOSED" | "ROUTE_NOT_FOUND" | "SHUTTING_DOWN" | "SKU_TAKEN" | "TOO_MANY_STREAMS" | "TOO_MANY_STREAMS_FOR_USER" | "UNKNOWN_JOB_TYPE" | "UNKNOWN_PRODUCT" | "UNSUPPORTED_MEDIA_TYPE" | "USER_HAS_ORDERS" | "USER_NOT_FOUND" | "VALIDATION_FAILED";
+            code: "AUTHENTICATION_REQUIRED" | "BAD_REQUEST" | "DEADLINE_EXCEEDED" | "DEPENDENCY_UNAVAILABLE" | "EMAIL_TAKEN" | "FEATURE_SWITCHED_OFF" | "FLAG_NOT_FOUND" | "FORBIDDEN" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL" | "INVALID_CREDENTIALS" | "INVALID_CURSOR" | "INVALID_TOKEN" | "INVALID_UTF8" | "JOB_NOT_FOUND" | "JOB_STATE_CONFLICT" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MIXED_CURRENCIES" | "ORDER_KEY_TAKEN" | "ORDER_NOT_FOUND" | "ORDER_NOT_PAID" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_DECLINED" | "PAYMENT_UNAVAILABLE" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REQUEST_IN_PROGRESS" | "RESERVATION_CLOSED" | "ROUTE_NOT_FOUND" | "SHUTTING_DOWN" | "SIGN_IN_THROTTLED" | "SKU_TAKEN" | "TOO_MANY_STREAMS" | "TOO_MANY_STREAMS_FOR_USER" | "UNKNOWN_JOB_TYPE" | "UNKNOWN_PRODUCT" | "UNSUPPORTED_MEDIA_TYPE" | "USER_HAS_ORDERS" | "USER_NOT_FOUND" | "VALIDATION_FAILED";
             /** @description Trace id of the request (also sent in the `X-Request-Id` header). */
             trace_id: string;
             /** @description Human-readable explanation of this occurrence of the problem. */
@@ -1096,7 +1099,11 @@ export interface components {
         };
     };
     responses: {
-        /** @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why. */
+        /**
+         * @description The card was declined (`PAYMENT_DECLINED`); `decline_code` says why: `card_declined`,
+         *     `insufficient_funds`, `suspected_fraud`, or `invalid_card` (the gateway does not know the
+         *     card token at all; nothing was authorized). Pay with another card.
+         */
         PaymentRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1158,7 +1165,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The caller exceeded a rate limit (`RATE_LIMITED`), or holds as many activity streams as one user may (`TOO_MANY_STREAMS_FOR_USER`); retry after `Retry-After` seconds. */
+        /** @description The caller exceeded a rate limit (`RATE_LIMITED`), signed in to one account too often in a row (`SIGN_IN_THROTTLED`), or holds as many activity streams as one user may (`TOO_MANY_STREAMS_FOR_USER`); retry after `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1414,12 +1421,12 @@ export interface components {
         "Retry-After": number;
         /**
          * @description The quota left in the current window (IETF RateLimit header fields, draft 8): `r` requests remain, the window resets in `t` seconds. Sent on every `/v1` response.
-         * @example "api";r=97;t=41
+         * @example "api"; r=97; t=41
          */
         RateLimit: string;
         /**
-         * @description The policy that applied (IETF RateLimit header fields, draft 8): `q` requests per window of `w` seconds. Sent on every `/v1` response.
-         * @example "api";q=100;w=60
+         * @description The policy that applied (IETF RateLimit header fields, draft 8): `q` requests per window of `w` seconds; `pk` is a hash of the key counted (the caller or the address). Sent on every `/v1` response.
+         * @example "api"; q=100; w=60; pk=:NTA4Y2MwZmUyNjE4:
          */
         "RateLimit-Policy": string;
         /** @description The trace id of the request (the caller's `X-Request-Id` or a generated one). */

@@ -13,6 +13,7 @@ import { errorHandler } from './error-handler.ts';
 import { flagsRouter, type FlagUseCases } from './flags/flags.routes.ts';
 import { releaseChannel, type ReleaseChannelSettings } from './flags/release-channel.ts';
 import { healthRouter } from './health/health.routes.ts';
+import { headRequests } from './head-requests.ts';
 import { jobsRouter, type JobUseCases } from './jobs/jobs.routes.ts';
 import { METRICS_PATH, metricsEndpoint, metricsNotHere, requestMetrics, type HttpMetricsHooks } from './metrics/metrics.middleware.ts';
 import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
@@ -34,12 +35,14 @@ export interface AppDeps {
     readonly bodyLimitBytes: number;
     readonly requestBudgetMs: number;
     readonly trustProxy: string;
-    readonly corsOrigins: string;
+    /** Comma-separated; a function is asked per request (the list may change while running). */
+    readonly corsOrigins: string | (() => string);
   };
   readonly rateLimit: {
     readonly windowMs: number;
-    readonly authPerWindow: number;
-    readonly apiPerWindow: number;
+    /** Numbers, or functions asked per request (the limits may change while running). */
+    readonly authPerWindow: number | (() => number);
+    readonly apiPerWindow: number | (() => number);
     /** Shared counters (Redis) so limits hold across replicas; in-process without. */
     readonly stores?: { readonly api: Store; readonly auth: Store } | undefined;
   };
@@ -98,7 +101,8 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(securityHeaders(splitList(deps.http.corsOrigins)));
+  const { corsOrigins } = deps.http;
+  app.use(securityHeaders(typeof corsOrigins === 'string' ? () => splitList(corsOrigins) : () => splitList(corsOrigins())));
   // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
   app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
   app.use(authentication(deps.authenticate));
@@ -117,6 +121,7 @@ export function buildApp(deps: AppDeps): Express {
   // The browser reference of that contract; outside it, so before its validation.
   app.use(docsRouter());
   cacheValidatorRouteMatchers();
+  app.use(headRequests.asGet);
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
@@ -132,6 +137,7 @@ export function buildApp(deps: AppDeps): Express {
       fileUploader: false,
     }),
   );
+  app.use(headRequests.restore, headRequests.restoreOnError);
 
   // Each router under its path prefix: a request only tries the routes of the router its path names.
   app.use(healthRouter(deps.checkReadiness));

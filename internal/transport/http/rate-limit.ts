@@ -5,7 +5,8 @@ import { sendProblem } from './problem.ts';
 export interface RateLimitSettings {
   readonly name: string;
   readonly windowMs: number;
-  readonly limit: number;
+  /** Requests per window; a function is asked on every request (the limit may change while running). */
+  readonly limit: number | (() => number);
   /** Shared counters (Redis) so the limit holds across replicas; in-process otherwise. */
   readonly store?: Store;
   /** Count per caller (the user when signed in) or per client address only. */
@@ -16,9 +17,10 @@ export interface RateLimitSettings {
 
 /** 429 problem+json with `Retry-After` and the IETF `RateLimit` / `RateLimit-Policy` headers. */
 export function rateLimiter(settings: RateLimitSettings): RequestHandler {
+  const limit = typeof settings.limit === 'number' ? () => settings.limit as number : settings.limit;
   return rateLimit({
     windowMs: settings.windowMs,
-    limit: settings.limit,
+    limit: () => limit(),
     identifier: settings.name,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
@@ -36,7 +38,7 @@ export function rateLimiter(settings: RateLimitSettings): RequestHandler {
         status: 429,
         code: 'RATE_LIMITED',
         title: 'Too many requests',
-        detail: `Limit of ${settings.limit} requests per ${Math.round(settings.windowMs / 1000)} s reached; retry after Retry-After seconds.`,
+        detail: `Limit of ${limit()} requests per ${Math.round(settings.windowMs / 1000)} s reached; retry after Retry-After seconds.`,
       });
     },
   });

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
+import { PROJECT_ROOT } from '../../../cmd/shared/project-paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -69,5 +73,30 @@ describe('graceful shutdown', () => {
     server.kill('SIGINT');
 
     expect(await server.exited).toBe(0);
+  });
+
+  it('when `npm start` gets a Ctrl-C (SIGINT to its whole process group, as a terminal sends it), then npm exits 0', async () => {
+    // npm forwards the SIGINT the service already got from the terminal: the second one must not kill it.
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: PROJECT_ROOT,
+      detached: true,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: '0', DIAGNOSTICS_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(npm, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const lines = createInterface({ input: npm.stdout });
+    const logs: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      lines.on('line', (line) => {
+        logs.push(line);
+        if (line.includes('"ordersvc listening"')) resolve();
+      });
+      void exited.then(() => reject(new Error(`npm start ended before listening:\n${logs.join('\n')}`)));
+    });
+
+    process.kill(-npm.pid!, 'SIGINT');
+
+    expect(await exited).toEqual([0, null]);
+    expect(logs.some((line) => line.includes('"clean":true') && line.includes('ordersvc stopped'))).toBe(true);
   });
 });

@@ -87,6 +87,20 @@ describe('placing orders', () => {
     expect(stats.authorizations).toBe(stats.by_status.approved + stats.by_status.voided);
   });
 
+  it('when the card token is one the gateway does not know, then 402 PAYMENT_DECLINED says invalid_card without the gateway\'s internals, and the order failed with it', async () => {
+    const product = await createProduct(admin, { stock: 5 });
+    const customer = await app.customer();
+
+    const answer = await placeOrder(customer.api, { lines: [product.id], cardToken: 'tok_whatever' });
+
+    expect(answer.status).toBe(402);
+    expect(asProblem(answer)).toMatchObject({ status: 402, code: 'PAYMENT_DECLINED', decline_code: 'invalid_card', detail: 'the payment was declined: invalid_card' });
+    expect(JSON.stringify(answer.body)).not.toMatch(/invalid_card_token|unexpected answer|tok_whatever/);
+    expect(await stockInDb(app, product.id)).toBe(5);
+    expect(await listAllOrders(customer.api)).toEqual([expect.objectContaining({ status: 'payment_failed', failure_code: 'invalid_card', authorization_id: null })]);
+    expect((await world.gateway.stats()).authorizations).toBe(0);
+  });
+
   it.each([
     { cardToken: 'tok_declined', declineCode: 'card_declined' },
     { cardToken: 'tok_insufficient_funds', declineCode: 'insufficient_funds' },

@@ -25,6 +25,12 @@ export async function streamEvents(res: Response, subscription: ActivitySubscrip
   // Proxies such as nginx would otherwise buffer the stream.
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
+  // HEAD: the GET's status and headers, and no stream.
+  if (res.req.method === 'HEAD') {
+    subscription.close();
+    res.end();
+    return;
+  }
   res.socket?.setNoDelay(true);
 
   let blocked = false;
