@@ -134,7 +134,7 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
     outbox: new PostgresEventOutbox(options.newId),
     useCases: { listProductSales: new ListProductSales(sales) },
     inProcess,
-    probe: natsUrl
+    probe: natsUrl && config.events.workersEnabled
       ? {
           name: 'nats',
           critical: false,
@@ -145,6 +145,7 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
         }
       : undefined,
     async start() {
+      if (!config.events.workersEnabled) return;
       if (inProcess) for (const consumer of consumers) await inProcess.subscribe(consumer);
       else natsStart = await startInBackground('NATS JetStream', startNats, { log });
       await listener.start();
