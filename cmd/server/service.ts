@@ -266,6 +266,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       jobs: jobQueue.useCases,
       checkReadiness,
       schedules: schedules.useCases,
+      productSales: events.useCases,
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
     });

@@ -107,6 +107,7 @@ export interface AppConfig {
   orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
   events: {
     natsUrl: string;
+    workersEnabled: boolean;
     stream: string;
     subjectPrefix: string;
     streamMaxAgeMs: number;
@@ -720,6 +721,12 @@ export const configSchema: Schema<AppConfig> = {
       default: '',
       env: 'NATS_URL',
       sensitive: true,
+    },
+    workersEnabled: {
+      doc: 'Whether this replica relays the outbox and runs the event consumers (one replica relays at a time anyway). Off, it still writes events to the outbox.',
+      format: Boolean,
+      default: true,
+      env: 'EVENTS_WORKERS_ENABLED',
     },
     stream: { doc: 'The JetStream stream of the integration events (created or updated at start).', format: String, default: 'ORDERSVC_EVENTS', env: 'NATS_STREAM' },
     subjectPrefix: {

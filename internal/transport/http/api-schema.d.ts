@@ -485,6 +485,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/product-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Best-selling products (a read model fed by the integration events)
+         * @description Admin only (403 `FORBIDDEN` for customers).
+         *     Units sold, revenue and paid orders per product, best sellers first (up to `limit`).
+         *     Kept by the `product-sales` consumer from `order.paid` and from the `order.cancelled`
+         *     of a paid order (docs/events.md), so it trails the orders by the relay's delay
+         *     (milliseconds when all is well; see `outbox_lag_seconds`). Each event counts once
+         *     however often it is delivered.
+         */
+        get: operations["listProductSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -1015,6 +1040,26 @@ export interface components {
             checks: {
                 [key: string]: components["schemas"]["DependencyCheck"];
             };
+        };
+        ProductSalesList: {
+            items: components["schemas"]["ProductSales"][];
+        };
+        ProductSales: {
+            /**
+             * Format: uuid
+             * @description The product.
+             */
+            product_id: string;
+            /** @description Units in paid orders, less those of paid orders cancelled since. */
+            units_sold: number;
+            revenue: components["schemas"]["Money"];
+            /** @description Paid orders with this product, less those cancelled since. */
+            orders: number;
+            /**
+             * Format: date-time
+             * @description When an event last changed these numbers.
+             */
+            updated_at: string;
         };
         ScheduleList: {
             /** @description The replica that answered (its counters are its own). */
@@ -2891,6 +2936,58 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProductSales: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The best sellers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "product_id": "01a23cf6-7fe3-7259-ae51-b210a37981f0",
+                     *           "units_sold": 42,
+                     *           "revenue": {
+                     *             "amount": 52500,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "orders": 37,
+                     *           "updated_at": "2026-12-03T09:15:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProductSalesList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -20,6 +20,7 @@ import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
 import { productsRouter, type ProductUseCases } from './products/products.routes.ts';
 import { rateLimiter } from './rate-limit.ts';
 import { schedulesRouter, type ScheduleUseCases } from './schedules/schedules.routes.ts';
+import { productSalesRouter, type ProductSalesUseCases } from './events/product-sales.routes.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import { cacheValidatorRouteMatchers } from './openapi-route-cache.ts';
@@ -56,6 +57,8 @@ export interface AppDeps {
   readonly orders: OrderUseCases;
   readonly jobs: JobUseCases;
   readonly schedules: ScheduleUseCases;
+  /** The integration events' read models; the routes are absent without them. */
+  readonly productSales?: ProductSalesUseCases | undefined;
   readonly activity: ActivityUseCases;
   readonly flags: FlagUseCases;
   /** Gray release: which variant of the use-cases serves each API request. */
@@ -157,6 +160,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/v1/products', productsRouter(deps.products));
   app.use('/v1/orders', ordersRouter(deps.orders));
   app.use('/v1/admin/schedules', schedulesRouter(deps.schedules));
+  if (deps.productSales) app.use('/v1/admin/product-sales', productSalesRouter(deps.productSales));
   app.use('/v1/admin/flags', flagsRouter(deps.flags));
   app.use('/v1/admin', jobsRouter(deps.jobs));
 
