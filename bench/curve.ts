@@ -22,6 +22,8 @@ export interface CurveVerdict {
 export const NOISE_FLOOR_MICROS = 50;
 /** A flat curve may rise this much from its first to its highest point. */
 export const FLAT_TOLERANCE = 0.3;
+/** A growth of a linear curve beyond its tolerance below this share of its last point's cost is noise on a shared machine. */
+export const NOISE_SHARE = 0.1;
 /** A linear curve's last segment may cost this many times its first per unit of x. */
 export const SLOPE_TOLERANCE = 2;
 
@@ -36,12 +38,15 @@ export function judgeCurve(expectation: Expectation, points: readonly CurvePoint
     if (rise > FLAT_TOLERANCE && highest.y - first.y > NOISE_FLOOR_MICROS) {
       return { flagged: true, reason: `grows ${percent(rise)} from x=${first.x} to x=${highest.x} where it should be flat (tolerance ${percent(FLAT_TOLERANCE)})` };
     }
-    return { flagged: false, reason: `flat within ${percent(FLAT_TOLERANCE)} (${signed(rise)} from x=${first.x} to x=${highest.x})` };
+    const shown = highest === first ? last : highest;
+    return { flagged: false, reason: `flat within ${percent(FLAT_TOLERANCE)} (${signed((shown.y - first.y) / first.y)} from x=${first.x} to x=${shown.x})` };
   }
   const firstSlope = slope(first, measured[1] as CurvePoint);
   const lastSlope = slope(measured.at(-2) as CurvePoint, last);
   const perUnit = `${round(firstSlope)} µs per unit at first, ${round(lastSlope)} at last`;
-  if (measured.length >= 3 && lastSlope > SLOPE_TOLERANCE * Math.max(firstSlope, 0) && (lastSlope - firstSlope) * (last.x - (measured.at(-2) as CurvePoint).x) > NOISE_FLOOR_MICROS) {
+  // The cost above what the tolerated slope allows must also be more than noise: the floor, and a tenth of the last point's cost.
+  const excess = (lastSlope - SLOPE_TOLERANCE * Math.max(firstSlope, 0)) * (last.x - (measured.at(-2) as CurvePoint).x);
+  if (measured.length >= 3 && excess > Math.max(NOISE_FLOOR_MICROS, NOISE_SHARE * last.y)) {
     return { flagged: true, reason: `grows faster than the work: ${perUnit} (tolerance ${SLOPE_TOLERANCE}×)` };
   }
   return { flagged: false, reason: `grows with the work: ${perUnit}` };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../cmd/shared/project-paths.ts';
 import { createDatabase } from '../internal/adapter/postgres/database.ts';
 import { SqlMigrator } from '../internal/adapter/postgres/sql-migrator.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { BENCH_DATABASE, createBenchDatabase } from './bench-database.ts';
 import { findBenchRedis } from './bench-redis.ts';
 import { Cleanup } from './cleanup.ts';
 import { optionsOrExit, runTool, timedLog } from './command-line.ts';
@@ -43,7 +43,8 @@ async function run(opts: BenchOptions): Promise<void> {
   const machine = await describeMachine();
   log(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${opts.quick ? 'quick' : 'full'} mode, ${opts.repeat} round(s)`);
 
-  const database = await createBenchDatabase(process.env, log);
+  // A database of this run's own: two runs on one server (other worktrees) must not drop each other's.
+  const database = await createBenchDatabase(process.env, log, `${BENCH_DATABASE}_${process.pid}`);
   cleanup.add('drop the bench database', () => database.drop());
   log(`database: ${database.description}`);
   const handle = createDatabase({ url: database.url, max: 4, connectionTimeoutMs: 10_000, statementTimeoutMs: 600_000, idleTimeoutMs: 10_000 }, () => undefined);

@@ -1,7 +1,7 @@
 import type { CurveVerdict, Expectation } from './curve.ts';
 import type { ProfileSummary } from './profile-summary.ts';
 import type { RepeatedRun } from './repeated-run.ts';
-import { count, cpu, ms, percent } from './report.ts';
+import { count, cpu, ms, percent } from './format.ts';
 import type { ScenarioInfo } from './catalog.ts';
 
 export interface CurveResult {

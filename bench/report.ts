@@ -5,6 +5,9 @@ import type { RepeatedRun } from './repeated-run.ts';
 import { curveSection, profileSection, type CurveResult } from './report-sections.ts';
 import type { ProfileSummary } from './profile-summary.ts';
 import { checkTargets, cpuRatio } from './targets.ts';
+import { count, cpu, ms, percent } from './format.ts';
+
+export { count } from './format.ts';
 
 export interface Environment extends Machine {
   readonly date: string;
@@ -127,7 +130,7 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     '## How the run is set up',
     '',
     "- Each scenario is compared with the bare server doing the least comparable work: the cached reads (product, own user) with the express hello-world; the pages with express running the service's own page SELECT on the service's tables; login and the order read with express + one primary-key SELECT; order placement with express + a two-statement write transaction.",
-    `- The service runs as its own process (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, \`${report.serviceRuntime}\` as in \`deployments/k8s/app/api-deployment.yaml\`) on a fresh database \`ordersvc_bench\` (dropped at the end), with Redis when one answers and the sandbox payment gateway as a separate process with no injected latency.`,
+    `- The service runs as its own process (\`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, \`${report.serviceRuntime}\` as in \`deployments/k8s/app/api-deployment.yaml\`) on a fresh database of its own (\`ordersvc_bench_<pid>\`, dropped at the end), with Redis when one answers and the sandbox payment gateway as a separate process with no injected latency.`,
     `- Limits raised so that the service's own throttles are not what is measured: ${Object.entries(report.raisedLimits)
       .map(([key, value]) => `\`${key}=${value}\``)
       .join(', ')}.`,
@@ -162,23 +165,6 @@ function statusLines(report: BenchReport): string[] {
   return lines.length === 0 ? ['None: every answer was 2xx.'] : lines;
 }
 
-export function percent(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)}%`;
-}
-
-export function count(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  return Math.round(value)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-// autocannon's latencies have millisecond resolution: 0 means under a millisecond.
-export function ms(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  return value === 0 ? '< 1' : String(Math.round(value * 10) / 10);
-}
-
 function rss(bytes: number | null): string {
   return bytes === null ? '–' : String(mebibytes(bytes));
 }
@@ -189,8 +175,4 @@ function mebibytes(bytes: number): number {
 
 function gibibytes(bytes: number): string {
   return (bytes / 1024 ** 3).toFixed(1);
-}
-
-export function cpu(micros: number | null): string {
-  return micros === null ? '–' : count(micros);
 }

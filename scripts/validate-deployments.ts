@@ -51,7 +51,7 @@ function watchReads(root: Record<string, unknown>): { proxy: Record<string, unkn
   const wrap = (value: unknown, path: string): unknown => {
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) {
-      return new Proxy(value, { get: (target, key, receiver) => (typeof key === 'string' && /^\d+$/.test(key) ? wrap(Reflect.get(target, key, receiver), `${path}/${key}`) : Reflect.get(target, key, receiver)) });
+      return new Proxy(value, { get: (target, key, receiver) => (typeof key === 'string' && /^\d+$/.test(key) ? wrap(Reflect.get(target, key, receiver), `${path}/${key}`) : (Reflect.get(target, key, receiver) as unknown)) });
     }
     const target = value as Record<string, unknown>;
     let node = nodes.get(path);
@@ -63,7 +63,7 @@ function watchReads(root: Record<string, unknown>): { proxy: Record<string, unkn
     return new Proxy(target, {
       get(object, key, receiver) {
         if (typeof key === 'string') seen.read.add(key);
-        return typeof key === 'string' ? wrap(Reflect.get(object, key, receiver), `${path}/${key}`) : Reflect.get(object, key, receiver);
+        return typeof key === 'string' ? wrap(Reflect.get(object, key, receiver), `${path}/${key}`) : (Reflect.get(object, key, receiver) as unknown);
       },
       has(object, key) {
         if (typeof key === 'string') seen.read.add(key);

@@ -64,7 +64,7 @@ try {
   console.log(report[outcome]);
 } catch (error) {
   if (error instanceof ValidationError) {
-    console.error(`${error.message}:\n${error.issues.map((issue) => `  ${issue.pointer.replace('/body/', '--')}: ${issue.message}`).join('\n')}`);
+    console.error(`${error.message}:\n${error.issues.map((issue) => `  --${issue.field}: ${issue.message}`).join('\n')}`);
     process.exitCode = 2;
   } else {
     console.error(String(error), (error as Error).cause ?? '');

@@ -81,6 +81,7 @@ export async function startDiagnostics(config: AppConfig, logger: Logger, wiring
       breakers: wiring.breakers,
       schedules: () => wiring.listSchedules.execute(operator(AbortSignal.timeout(1_000))),
       activity: wiring.activity,
+      ...(config.sizing ? { sizing: config.sizing } : {}),
       ...(wiring.config ? { config: wiring.config } : {}),
     },
   });

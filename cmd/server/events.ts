@@ -10,6 +10,8 @@ import { OUTBOX_CHANNEL, PostgresEventOutbox } from '../../internal/adapter/post
 import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
 import { PostgresProductSalesStore } from '../../internal/adapter/postgres/postgres-product-sales-store.ts';
 import { OutboxRelay } from '../../internal/app/events/outbox-relay.ts';
+import { ListProductSales } from '../../internal/app/events/list-product-sales.use-case.ts';
+import type { ProductSalesUseCases } from '../../internal/transport/http/events/product-sales.routes.ts';
 import { ProductSalesConsumer } from '../../internal/app/events/product-sales.consumer.ts';
 import type { EventConsumer, EventMessage, EventPublisher } from '../../internal/domain/events/event-publisher.ts';
 import type { DependencyProbe } from '../../internal/domain/health/dependency-probe.ts';
@@ -23,7 +25,7 @@ export interface EventsComponent {
   readonly name: 'events';
   /** For the repositories: events written in their transactions. */
   readonly outbox: PostgresEventOutbox;
-  readonly sales: PostgresProductSalesStore;
+  readonly useCases: ProductSalesUseCases;
   /** NATS as a non-critical dependency (absent in the embedded mode). */
   readonly probe: DependencyProbe | undefined;
   /** The in-process bus of the embedded mode (tests tap it); undefined with NATS. */
@@ -130,9 +132,9 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
   return {
     name: 'events',
     outbox: new PostgresEventOutbox(options.newId),
-    sales,
+    useCases: { listProductSales: new ListProductSales(sales) },
     inProcess,
-    probe: natsUrl
+    probe: natsUrl && config.events.workersEnabled
       ? {
           name: 'nats',
           critical: false,
@@ -143,6 +145,7 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
         }
       : undefined,
     async start() {
+      if (!config.events.workersEnabled) return;
       if (inProcess) for (const consumer of consumers) await inProcess.subscribe(consumer);
       else natsStart = await startInBackground('NATS JetStream', startNats, { log });
       await listener.start();

@@ -22,8 +22,6 @@ export interface ScheduleDeps {
   readonly logger: Logger;
   readonly database: DatabaseHandle;
   readonly recovery: RecoverPendingOrders;
-  /** Whether sessions are kept in Redis (then they expire there by themselves). */
-  readonly redis: boolean;
 }
 
 export interface Schedules {
@@ -37,7 +35,7 @@ export interface Schedules {
 }
 
 /** The scheduled work of the server: names, settings and tasks. */
-export function createSchedules({ config, logger, database, recovery, redis }: ScheduleDeps): Schedules {
+export function createSchedules({ config, logger, database, recovery }: ScheduleDeps): Schedules {
   const log = logger.child({ component: 'scheduler' });
   const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const batchSize = config.schedules.purgeBatchSize;
@@ -45,8 +43,6 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
   const outbox = new PostgresOutboxStore(database.db);
   const sessions = new PostgresSessionStore(database.db, { idleTtlMs: config.auth.sessionIdleTtlMs });
   const signInAttempts = new PostgresSignInThrottle(database.db, signInThrottlePolicy(config));
-  // With Redis, PostgreSQL holds sessions only as the fallback copy.
-  const sessionsInPostgres = !redis || config.auth.sessionFallback === 'postgres';
   const contextOf = (run: ScheduledRun): Context => {
     // The run's span (see tracedRun) gives the trace id while tracing is on.
     const traceId = activeTraceId() ?? `${run.schedule}-${run.dueAt.getTime()}`;
@@ -77,7 +73,6 @@ export function createSchedules({ config, logger, database, recovery, redis }: S
     {
       name: 'purge-sessions',
       ...settingsOf(config.schedules.purgeSessions),
-      enabled: config.schedules.purgeSessions.enabled && sessionsInPostgres,
       task: (run) => {
         const ctx = contextOf(run);
         return purgeInBatches(run.signal, batchSize, (limit) => sessions.purgeExpired(ctx, limit));

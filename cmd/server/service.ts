@@ -31,6 +31,10 @@ import { GetCurrentUser } from '../../internal/app/auth/get-current-user.use-cas
 import { Login } from '../../internal/app/auth/login.use-case.ts';
 import { Logout } from '../../internal/app/auth/logout.use-case.ts';
 import { Register } from '../../internal/app/auth/register.use-case.ts';
+import { ChangePassword } from '../../internal/app/auth/change-password.use-case.ts';
+import { IssuePasswordReset } from '../../internal/app/auth/issue-password-reset.use-case.ts';
+import { RedeemPasswordReset } from '../../internal/app/auth/redeem-password-reset.use-case.ts';
+import { PostgresPasswordResetTokens } from '../../internal/adapter/postgres/postgres-password-reset-tokens.ts';
 import { CheckReadiness } from '../../internal/app/health/check-readiness.use-case.ts';
 import { CreateProduct } from '../../internal/app/products/create-product.use-case.ts';
 import { GetProduct } from '../../internal/app/products/get-product.use-case.ts';
@@ -46,6 +50,7 @@ import type { AppConfig } from '../../internal/platform/config/config.schema.ts'
 import { startHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
 import { startInBackground, type BackgroundStart } from '../../internal/platform/lifecycle/start-in-background.ts';
 import { Shutdown } from '../../internal/platform/lifecycle/shutdown.ts';
+import { Components } from '../../internal/platform/lifecycle/component.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import { buildApp } from '../../internal/transport/http/app.ts';
 import { bootstrapAdmin } from '../shared/bootstrap-admin.ts';
@@ -53,13 +58,14 @@ import { openDatabase } from '../shared/database.ts';
 import { API_SPEC_PATH } from '../shared/project-paths.ts';
 import { openRedis } from '../shared/redis.ts';
 import { createCaches } from './caches.ts';
-import { createFlags, type StartedFlags } from './flags.ts';
+import { createFlags } from './flags.ts';
 import { createSchedules } from './schedules.ts';
 import { createJobs } from './jobs.ts';
-import { createEvents, type EventsComponent } from './events.ts';
+import { createEvents } from './events.ts';
 import { OrderRecoveryJobs } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
-import { createSessionStore, sessionStoreSettings } from '../shared/session-store.ts';
+import { createSessions, sessionStoreSettings } from '../shared/session-store.ts';
+import { startIdentitySync, type RunningIdentitySync } from './identity-sync.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
 import { createConfigReload } from './config-reload.ts';
@@ -69,6 +75,8 @@ import { startServiceTracing } from './tracing.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
 import type { RunningHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
+import { MemoryStore } from 'express-rate-limit';
+import { startGrpc, type RunningGrpc } from './grpc.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -80,6 +88,8 @@ export interface RunningService {
   readonly diagnosticsPort: number | undefined;
   /** The port serving `GET /metrics` (the main one unless METRICS_PORT is set); undefined when metrics are off. */
   readonly metricsPort: number | undefined;
+  /** The gRPC port; undefined when GRPC_ENABLED=false. */
+  readonly grpcPort: number | undefined;
 }
 
 /** Wires every adapter into the use-cases and starts serving; stop with `shutdown`. */
@@ -104,40 +114,40 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await tracing.shutdown();
     throw error;
   });
-  const redis = await openRedis(config, logger);
-  tracing.redis(redis);
-  let activity: RunningActivity | undefined;
-  let featureFlags: StartedFlags | undefined;
-  let jobs: BackgroundStart | undefined;
-  let diagnostics: RunningDiagnostics | undefined;
-  let metricsListener: RunningHttpServer | undefined;
-  let apiRateLimit: BatchedRateLimitStore | undefined;
-  let events: EventsComponent | undefined;
-  const closeClients = async () => {
-    await reload.stop();
-    await metricsListener?.stop(0);
-    await diagnostics?.stop(0);
-    await jobs?.stop();
-    await events?.stop();
-    await activity?.stop();
-    await featureFlags?.stop();
-    await apiRateLimit?.close();
-    redis?.disconnect();
-    await database.shutdown();
-    await tracing.shutdown();
-  };
+  // Every part with a lifetime is a component: started in order, stopped in reverse by one loop,
+  // on shutdown and on a failed start alike. The stop order is the reverse of the order below.
+  const components = new Components(logger);
+  await components.start({ name: 'tracing', stop: () => tracing.shutdown() });
+  await components.start({ name: 'database', stop: () => database.shutdown() });
   try {
+    const redis = await openRedis(config, logger);
+    tracing.redis(redis);
+    await components.start({
+      name: 'redis',
+      stop: async () => {
+        if (redis?.status === 'ready') await redis.quit();
+        else redis?.disconnect();
+      },
+    });
+    let apiRateLimit: BatchedRateLimitStore | undefined;
+    await components.start({ name: 'rate-limit counts', stop: () => apiRateLimit?.close() });
     const flagSettings = createFlags(config, logger, database);
     reload.attach({ pool: database.pool, flags: flagSettings });
     const caches = createCaches(config, logger, redis, flagSettings.cacheBypassed);
+    await components.start({ name: 'caches', stop: () => Promise.all([caches.users.close(), caches.products.close()]) });
     // Integration events: written in the changes' transactions, relayed to NATS or the in-process consumers.
-    events = createEvents(config, logger, database, { metrics: metrics?.events, newId: uuidv7 });
+    const events = createEvents(config, logger, database, { metrics: metrics?.events, newId: uuidv7 });
     const pgUsers = new PostgresUserRepository(database.db, events.outbox);
     const users = new CachedUserRepository(pgUsers, caches.users);
     const products = new CachedProductRepository(new PostgresProductRepository(database.db, events.outbox), caches.products);
     const credentials = new PostgresCredentialsRepository(database.db, events.outbox);
-    const sessions = createSessionStore(sessionStoreSettings(config), database.db, redis);
-    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents);
+    const sessionStore = createSessions(sessionStoreSettings(config), database.db, redis);
+    const sessions = sessionStore.store;
+    // Role changes and ended sessions reach every replica's caches at once.
+    const identitySync = await startIdentitySync(config, logger, database, { evictSessions: sessionStore.evictUser, refreshUser: (ctx, id) => users.refresh(ctx, id) });
+    await components.start({ name: 'identity sync', stop: () => identitySync.stop() });
+    const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
+    await components.start({ name: 'payment gateway', stop: () => payments.close() });
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
     const cursors = await openCursorSeal(config, database);
     const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
@@ -145,21 +155,30 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
-    const schedules = createSchedules({ config, logger, database, recovery, redis: redis !== undefined });
+    const schedules = createSchedules({ config, logger, database, recovery });
+    // Stopped late: scheduled runs in progress get the grace period, alongside the HTTP drain.
+    await components.start({ name: 'scheduled runs', stop: () => schedules.stop(config.shutdown.graceMs) });
     const hasher = new Argon2PasswordHasher({ maxConcurrent: config.auth.hashConcurrency, maxQueued: config.auth.hashQueue });
+    const signInThrottle = createSignInThrottle(config, logger, database, redis);
+    const passwordResets = new PostgresPasswordResetTokens(database.db);
     const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
 
     await bootstrapAdmin(config, logger, { users, credentials, hasher, sessions });
     const rateLimitRedisError = oncePer(30_000, (error: Error) => logger.warn({ error: error.message }, 'rate limits counted per instance while Redis is unavailable'));
 
-    const streams = await startActivity(config, logger, database, users, cursors);
-    activity = streams;
     const flags = await flagSettings.start();
-    featureFlags = flags;
+    await components.start({ name: 'feature flags', stop: () => flags.stop() });
     flags.pauseQueues(jobQueue);
+    // After the server stops: the relay publishes what the last requests committed.
+    await components.start({ name: 'events', start: () => events.start(), stop: () => events.stop() });
     // The workers need the database; without it the service still starts (not ready) and they follow.
-    jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
-    await events.start();
+    // They stop after the server: requests in flight may still enqueue jobs until it has drained.
+    const jobs: BackgroundStart = await startInBackground('job queue', () => jobQueue.start({ orders: orderRepository, recovery }), { log: logger });
+    await components.start({ name: 'job workers', stop: () => jobs.stop() });
+    const streams = await startActivity(config, logger, database, users, cursors);
+    // Stopped by 'activity streams' below before the server drains; this one stops it when a later start fails.
+    const stopStreams = once(() => streams.stop());
+    await components.start({ name: 'activity feed', stop: stopStreams });
     const apiSpecText = await readFile(API_SPEC_PATH, 'utf8');
     // API hits far from the limit reach Redis in batches; every sign-in attempt does at once.
     if (redis && config.rateLimit.apiSyncIntervalMs > 0) {
@@ -172,7 +191,14 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       () => shutdown.inProgress,
       metrics?.readinessChecked,
     );
-    const app = buildApp(tracing.useCases({
+    // REST and gRPC count one budget per caller: the same counters (in-process without Redis).
+    const rateLimitStores = redis
+      ? {
+          api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
+          auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
+        }
+      : { api: new MemoryStore(), auth: new MemoryStore() };
+    const appDeps = tracing.useCases({
       logger,
       tracing: tracing.http,
       http: { ...config.http, corsOrigins: () => reload.current.http.corsOrigins },
@@ -180,12 +206,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         ...config.rateLimit,
         apiPerWindow: () => reload.current.rateLimit.apiPerWindow,
         authPerWindow: () => reload.current.rateLimit.authPerWindow,
-        stores: redis
-          ? {
-              api: apiRateLimit ?? new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:api:`, rateLimitRedisError),
-              auth: new RedisRateLimitStore(redis, `${config.redis.keyPrefix}rl:auth:`, rateLimitRedisError),
-            }
-          : undefined,
+        stores: rateLimitStores,
       },
       apiSpec: parseYaml(apiSpecText) as object,
       apiSpecText,
@@ -193,9 +214,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       auth: {
         register: new Register(credentials, hasher, uuidv7),
         // Sessions take their roles from this read: never from a cache.
-        login: new Login(credentials, pgUsers, hasher, sessions, createSignInThrottle(config, logger, database, redis), lifetime),
+        login: new Login(credentials, pgUsers, hasher, sessions, signInThrottle, lifetime),
         logout: new Logout(sessions),
         getCurrentUser: new GetCurrentUser(users),
+        changePassword: new ChangePassword(credentials, pgUsers, hasher, sessions, signInThrottle, lifetime),
+        redeemPasswordReset: new RedeemPasswordReset(passwordResets, pgUsers, credentials, hasher, sessions),
       },
       users: {
         createUser: new CreateUser(users, uuidv7),
@@ -203,6 +226,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         listUsers: new ListUsers(users, cursors),
         updateUser: new UpdateUser(users, sessions),
         deleteUser: new DeleteUser(users, sessions),
+        issuePasswordReset: new IssuePasswordReset(users, passwordResets, config.auth.passwordResetTtlMs),
       },
       products: {
         createProduct: new CreateProduct(products, uuidv7),
@@ -242,13 +266,13 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       jobs: jobQueue.useCases,
       checkReadiness,
       schedules: schedules.useCases,
+      productSales: events.useCases,
       isShuttingDown: () => shutdown.inProgress,
       metrics: metrics?.http,
-    }));
+    });
+    const app = buildApp(appDeps);
     metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: hasher, overdueOrders: new PostgresOverdueOrders(database.db), config: () => reload.counts() });
-    metricsListener = await metrics?.listen();
-
-    diagnostics = await startDiagnostics(config, logger, {
+    const diagnostics: RunningDiagnostics | undefined = await startDiagnostics(config, logger, {
       app,
       checkReadiness,
       pool: database.pool,
@@ -261,55 +285,56 @@ export async function startService(config: AppConfig, logger: Logger, options: S
       activity: streams.stats,
       config: () => reload.status(),
     });
-    const http = await startHttpServer(app, config.http);
-    await reload.start();
-    // Scheduled work; orders left pending by a crash are also settled at once.
-    schedules.start();
-
-    // Readiness already answers 503 once shutdown starts; the drain delay
-    // gives load balancers time to notice before the listener closes.
-    // No new scheduled runs from now on; those in progress get the grace period, alongside the HTTP drain.
-    shutdown.add('config reload', () => reload.stop());
-    shutdown.add('schedules', () => {
-      void schedules.stop(config.shutdown.graceMs);
-      return Promise.resolve();
-    });
-    shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdown.drainDelayMs)));
-    // Streams never end by themselves: end them first (clients resume elsewhere), or the server's drain would wait out the grace period.
-    shutdown.add('activity streams', () => streams.stop());
-    shutdown.add('http server', async () => {
-      const { forced } = await http.stop(config.shutdown.graceMs);
-      if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
-    });
-    const startedMetricsListener = metricsListener;
+    await components.start({ name: 'diagnostics listener', stop: () => diagnostics?.stop(config.shutdown.graceMs) });
     // Scrapes go on while the API drains.
-    shutdown.add('metrics listener', () => startedMetricsListener?.stop(config.shutdown.graceMs) ?? Promise.resolve());
-    const startedDiagnostics = diagnostics;
-    shutdown.add('diagnostics listener', () => startedDiagnostics?.stop(config.shutdown.graceMs) ?? Promise.resolve());
-    // After the server: requests in flight may still enqueue jobs until it has drained.
-    const startedJobs = jobs;
-    shutdown.add('job workers', () => startedJobs.stop());
-    // After the server: the relay publishes what the last requests committed.
-    const startedEvents = events;
-    shutdown.add('events', () => startedEvents.stop());
-    shutdown.add('feature flags', () => flags.stop());
-    shutdown.add('scheduled runs', () => schedules.stop(config.shutdown.graceMs));
-    shutdown.add('payment gateway', () => payments.close());
-    shutdown.add('caches', () => Promise.all([caches.users.close(), caches.products.close()]));
-    const batchedRateLimit = apiRateLimit;
-    shutdown.add('rate-limit counts', () => batchedRateLimit?.close() ?? Promise.resolve());
-    shutdown.add('redis', async () => {
-      if (redis?.status === 'ready') await redis.quit();
-      else redis?.disconnect();
+    const metricsListener: RunningHttpServer | undefined = await metrics?.listen();
+    await components.start({ name: 'metrics listener', stop: () => metricsListener?.stop(config.shutdown.graceMs) });
+    const http = await startHttpServer(app, config.http);
+    await components.start({
+      name: 'http server',
+      stop: async () => {
+        const { forced } = await http.stop(config.shutdown.graceMs);
+        if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
+      },
     });
-    shutdown.add('database', () => database.shutdown());
-    // Last: the spans of everything above are flushed to the collector.
-    shutdown.add('tracing', () => tracing.shutdown());
-    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined };
+    const grpc = await startGrpc(config, logger, { ...appDeps, rateLimitStores }, checkReadiness, metrics?.rpc.observeCall);
+    await components.start({
+      name: 'grpc server',
+      stop: async () => {
+        const stopped = await grpc?.stop(config.shutdown.graceMs);
+        if (stopped?.forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open gRPC calls were cut');
+      },
+    });
+    // Streams never end by themselves: end them before the server drains (clients resume elsewhere), or the drain would wait out the grace period.
+    await components.start({ name: 'activity streams', stop: stopStreams });
+    // Readiness already answers 503 once shutdown starts; the drain delay gives load balancers time to notice before the listener closes.
+    await components.start({ name: 'drain delay', stop: () => new Promise((resolve) => setTimeout(resolve, config.shutdown.drainDelayMs)) });
+    // Before the drain delay: gRPC health answers NOT_SERVING, as /readyz answers 503.
+    await components.start({ name: 'grpc health', stop: () => grpc?.stopServing() });
+    // Scheduled work (orders left pending by a crash are also settled at once); on shutdown no new runs start.
+    await components.start({
+      name: 'schedules',
+      start: () => schedules.start(),
+      stop: () => {
+        void schedules.stop(config.shutdown.graceMs);
+      },
+    });
+    await components.start({ name: 'config reload', start: () => reload.start(), stop: () => reload.stop() });
+    shutdown.add('components', async () => {
+      if (!(await components.stop())) throw new Error('a component did not stop cleanly (see the log)');
+    });
+
+    return { port: http.port, embeddedDatabase: database.embedded, shutdown, activityStats: streams.stats, diagnosticsPort: diagnostics?.port, metricsPort: metrics ? (metricsListener?.port ?? http.port) : undefined, grpcPort: grpc?.server.port };
   } catch (error) {
-    await closeClients();
+    await components.stop();
     throw error;
   }
+}
+
+/** `fn` run on the first call only; later calls get the first call's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
 }
 
 /** Calls `fn` at most once per interval (a log line per outage, not per request). */

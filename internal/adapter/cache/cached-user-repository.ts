@@ -34,6 +34,17 @@ export class CachedUserRepository implements UserRepository {
     return updated;
   }
 
+  /**
+   * Reads the user from the inner repository into the cache: after a change
+   * made by someone who could not update the cache (another process). The
+   * cache keeps versions in order, so this never brings an older one back.
+   */
+  async refresh(ctx: Context, id: string): Promise<void> {
+    const current = await this.#inner.findById(ctx, id);
+    if (current) await this.#cache.put(ctx, id, current);
+    else await this.#cache.remove(ctx, id);
+  }
+
   async delete(ctx: Context, id: string, expected: ExpectedVersion): Promise<void> {
     await this.#inner.delete(ctx, id, expected);
     await this.#cache.remove(ctx, id);

@@ -18,8 +18,13 @@ export class PayloadValidator {
   /** The problems of `payload`, empty when it is valid. */
   issues(type: string, payload: unknown): FieldIssue[] {
     const validate = this.#byType.get(type);
-    if (!validate) return [{ pointer: '', message: `no schema for job type ${type}` }];
+    if (!validate) return [{ field: 'payload', message: `no schema for job type ${type}` }];
     if (validate(payload)) return [];
-    return (validate.errors ?? []).map((error) => ({ pointer: `/payload${error.instancePath}`, message: error.message ?? 'is not valid' }));
+    return (validate.errors ?? []).map((error) => ({ field: fieldOf(error.instancePath), message: error.message ?? 'is not valid' }));
   }
+}
+
+// Ajv's `/lines/0/sku` as the domain names fields: `payload.lines[0].sku`.
+function fieldOf(instancePath: string): string {
+  return `payload${instancePath.replace(/\/(\d+)(?=\/|$)/g, '[$1]').replaceAll('/', '.')}`;
 }

@@ -121,7 +121,7 @@ describe('PgBossJobQueue', () => {
 
     await expect(queue.enqueue(testContext(), { type: EFFECT.type, payload: { key: 1 } as unknown as EffectPayload })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
-      issues: [{ pointer: '/payload/key', message: 'must be string' }],
+      issues: [{ field: 'payload.key', message: 'must be string' }],
     });
     await expect(queue.enqueue(testContext(), { type: 'no-such-type', payload: {} })).rejects.toMatchObject({ code: 'UNKNOWN_JOB_TYPE' });
     expect(await jobsOf(queue)).toEqual([]);
@@ -202,7 +202,7 @@ describe('PgBossJobQueue', () => {
     expect(dead.originalId).toBe(id);
     expect(dead.attempts).toBe(1);
     expect(dead.lastError).toMatch(/^invalid payload: /);
-    expect(dead.lastError).toContain('/payload/key must be string');
+    expect(dead.lastError).toContain('payload.key must be string');
     expect(handler.runs).toEqual([]);
   });
 

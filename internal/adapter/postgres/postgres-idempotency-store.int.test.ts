@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderRows } from '../../../test/support/orders-db.ts';
 import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
-import { describeIdempotencyStoreContract } from '../../domain/idempotency/idempotency-store.contract.ts';
+import { describeIdempotencyStoreContract } from '../../../test/contracts/idempotency-store.contract.ts';
 import { PostgresIdempotencyStore } from './postgres-idempotency-store.ts';
 
 let database: TestDatabase;

@@ -5,7 +5,7 @@ import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { markCancelled, markPaid, markPaymentFailed } from '../../domain/order/order.ts';
 import { OrderStateConflictError } from '../../domain/order/order.errors.ts';
-import { describeOrderRepositoryContract } from '../../domain/order/order-repository.contract.ts';
+import { describeOrderRepositoryContract } from '../../../test/contracts/order-repository.contract.ts';
 import { UserNotFoundError } from '../../domain/user/user.errors.ts';
 import { PostgresOrderRepository } from './postgres-order-repository.ts';
 import { PostgresStockReservations } from './postgres-stock-reservations.ts';

@@ -3,7 +3,7 @@ import { orderRows } from '../../../test/support/orders-db.ts';
 import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { createDatabase } from './database.ts';
-import { describeProductCatalogContract } from '../../domain/order/product-catalog.contract.ts';
+import { describeProductCatalogContract } from '../../../test/contracts/product-catalog.contract.ts';
 import { PostgresProductCatalog } from './postgres-product-catalog.ts';
 
 let database: TestDatabase;

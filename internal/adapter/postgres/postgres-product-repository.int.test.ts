@@ -5,7 +5,7 @@ import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { changeProduct, newProduct } from '../../domain/product/product.ts';
 import { SkuTakenError } from '../../domain/product/product.errors.ts';
-import { describeProductRepositoryContract } from '../../domain/product/product-repository.contract.ts';
+import { describeProductRepositoryContract } from '../../../test/contracts/product-repository.contract.ts';
 import { ANY_VERSION } from '../../domain/shared/version.ts';
 import { PostgresProductRepository } from './postgres-product-repository.ts';
 

@@ -31,10 +31,8 @@ export class PostgresProductSalesStore implements ProductSalesStore {
     });
   }
 
-  async list(page: { limit: number; afterId?: string | undefined }, signal?: AbortSignal): Promise<ProductSales[]> {
-    let query = this.#db.selectFrom('product_sales').selectAll().orderBy('product_id').limit(page.limit);
-    if (page.afterId !== undefined) query = query.where('product_id', '>', page.afterId);
-    const rows = await query.execute(signal ? { signal } : {});
+  async bestSellers(limit: number, signal?: AbortSignal): Promise<ProductSales[]> {
+    const rows = await this.#db.selectFrom('product_sales').selectAll().orderBy('units_sold', 'desc').orderBy('product_id').limit(limit).execute(signal ? { signal } : {});
     return rows.map((row) => ({
       productId: row.product_id,
       unitsSold: toSafeInteger(row.units_sold, 'units_sold'),

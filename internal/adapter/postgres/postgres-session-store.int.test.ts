@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { testContext } from '../../../test/support/test-context.ts';
 import { sessionLifetime, startSession } from '../../domain/identity/session.ts';
-import { describeSessionStoreContract } from '../../domain/identity/session-store.contract.ts';
+import { describeSessionStoreContract } from '../../../test/contracts/session-store.contract.ts';
 import { issueSessionToken } from '../../domain/identity/session-token.ts';
 import { ANY_VERSION } from '../../domain/shared/version.ts';
 import { newUser } from '../../domain/user/user.ts';

@@ -4,7 +4,7 @@ import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { randomUUID } from 'node:crypto';
 import { InsufficientStockError, OrderNotFoundError } from '../../domain/order/order.errors.ts';
-import { describeStockReservationsContract } from '../../domain/order/stock-reservations.contract.ts';
+import { describeStockReservationsContract } from '../../../test/contracts/stock-reservations.contract.ts';
 import { createDatabase } from './database.ts';
 import { PostgresStockReservations } from './postgres-stock-reservations.ts';
 

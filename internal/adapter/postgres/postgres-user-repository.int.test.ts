@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { ANY_VERSION, StaleVersionError } from '../../domain/shared/version.ts';
 import { changeUser, newUser } from '../../domain/user/user.ts';
 import { EmailTakenError, UserHasOrdersError } from '../../domain/user/user.errors.ts';
-import { describeUserRepositoryContract } from '../../domain/user/user-repository.contract.ts';
+import { describeUserRepositoryContract } from '../../../test/contracts/user-repository.contract.ts';
 import type { Database } from './database.ts';
 import { PostgresUserRepository } from './postgres-user-repository.ts';
 

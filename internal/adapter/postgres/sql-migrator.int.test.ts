@@ -23,7 +23,14 @@ async function schemaOf(db: Kysely<Database>): Promise<unknown> {
     SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c') AND t.typname NOT LIKE 'kysely_%'
     ORDER BY 1`.execute(db);
-  return { columns: columns.rows, indexes: indexes.rows, constraints: constraints.rows, types: types.rows };
+  const triggers = await sql`
+    SELECT event_object_table, trigger_name, event_manipulation, action_timing, action_statement
+    FROM information_schema.triggers WHERE trigger_schema = 'public'
+    ORDER BY 1, 2, 3`.execute(db);
+  const functions = await sql`
+    SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS arguments FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'public' ORDER BY 1, 2`.execute(db);
+  return { columns: columns.rows, indexes: indexes.rows, constraints: constraints.rows, types: types.rows, triggers: triggers.rows, functions: functions.rows };
 }
 
 describe('SQL migrations', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { testContext } from '../../../test/support/test-context.ts';
 import { freePort } from '../../../test/support/free-port.ts';
 import { sessionLifetime, startSession } from '../../domain/identity/session.ts';
-import { describeSessionStoreContract } from '../../domain/identity/session-store.contract.ts';
+import { describeSessionStoreContract } from '../../../test/contracts/session-store.contract.ts';
 import { issueSessionToken } from '../../domain/identity/session-token.ts';
 import { DependencyUnavailableError } from '../../domain/shared/domain-error.ts';
 import { RedisSessionStore } from './redis-session-store.ts';

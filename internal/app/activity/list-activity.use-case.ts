@@ -37,7 +37,7 @@ export class ListActivity {
    */
   async execute(ctx: Context, input: ListActivityInput): Promise<ActivityPage> {
     if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > ACTIVITY_PAGE_MAX) {
-      throw new ValidationError('the activity query is not valid', [{ pointer: '/query/limit', message: `must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}` }]);
+      throw new ValidationError('the activity query is not valid', [{ field: 'limit', message: `must be a whole number from 1 to ${ACTIVITY_PAGE_MAX}` }]);
     }
     const userId = input.userId.toLowerCase();
     await requireActivityAccess(ctx, this.#users, userId);

@@ -29,7 +29,7 @@ export class StreamActivity {
   async execute(ctx: Context, input: StreamActivityInput): Promise<ActivitySubscription> {
     const lastEventId = input.lastEventId?.trim();
     if (lastEventId !== undefined && lastEventId !== '' && !(EVENT_ID.test(lastEventId) && Number.isSafeInteger(Number(lastEventId)))) {
-      throw new ValidationError('Last-Event-ID is not an event id', [{ pointer: '/header/last-event-id', message: 'must be the id of an event (digits)' }]);
+      throw new ValidationError('Last-Event-ID is not an event id', [{ field: 'last_event_id', message: 'must be the id of an event (digits)' }]);
     }
     const userId = input.userId.toLowerCase();
     await requireActivityAccess(ctx, this.#users, userId);

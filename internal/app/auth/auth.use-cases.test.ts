@@ -3,9 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { asAdmin, testContext } from '../../../test/support/test-context.ts';
 import { InMemorySignInThrottle } from '../../../test/doubles/in-memory-sign-in-throttle.ts';
 import { Argon2PasswordHasher } from '../../adapter/crypto/argon2-password-hasher.ts';
-import { InMemoryCredentialsRepository } from '../../adapter/memory/in-memory-credentials-repository.ts';
-import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
-import { InMemoryUserRepository } from '../../adapter/memory/in-memory-user-repository.ts';
+import { InMemoryCredentialsRepository } from '../../../test/doubles/in-memory-credentials-repository.ts';
+import { InMemorySessionStore } from '../../../test/doubles/in-memory-session-store.ts';
+import { InMemoryUserRepository } from '../../../test/doubles/in-memory-user-repository.ts';
 import { InvalidCredentialsError } from '../../domain/identity/authentication.errors.ts';
 import { AuthenticationRequiredError } from '../../domain/identity/identity.errors.ts';
 import type { PasswordHasher } from '../../domain/identity/password-hasher.ts';
@@ -93,7 +93,7 @@ describe('Register', () => {
     const registering = register.execute(ctx, { name: ' ', email: 'nope', password: 'short' });
 
     await expect(registering).rejects.toBeInstanceOf(ValidationError);
-    await expect(registering).rejects.toMatchObject({ issues: [{ pointer: '/body/name' }, { pointer: '/body/email' }, { pointer: '/body/password' }] });
+    await expect(registering).rejects.toMatchObject({ issues: [{ field: 'name' }, { field: 'email' }, { field: 'password' }] });
     expect(hasher.hashes).toBe(0);
     expect(await users.list(ctx, { limit: 10 })).toEqual([]);
   });
@@ -328,7 +328,7 @@ describe('CreateAdmin', () => {
   it('when the password breaks the policy, then ValidationError points at it and nothing is created', async () => {
     const creating = createAdmin.execute(ctx, { email: 'root@example.com', password: 'root@example.com', name: 'Admin' });
 
-    await expect(creating).rejects.toMatchObject({ issues: [{ pointer: '/body/password' }] });
+    await expect(creating).rejects.toMatchObject({ issues: [{ field: 'password' }] });
     expect(await users.list(ctx, { limit: 10 })).toEqual([]);
   });
 });

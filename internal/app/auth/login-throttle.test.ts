@@ -2,9 +2,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemorySignInThrottle } from '../../../test/doubles/in-memory-sign-in-throttle.ts';
 import { testContext } from '../../../test/support/test-context.ts';
-import { InMemoryCredentialsRepository } from '../../adapter/memory/in-memory-credentials-repository.ts';
-import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
-import { InMemoryUserRepository } from '../../adapter/memory/in-memory-user-repository.ts';
+import { InMemoryCredentialsRepository } from '../../../test/doubles/in-memory-credentials-repository.ts';
+import { InMemorySessionStore } from '../../../test/doubles/in-memory-session-store.ts';
+import { InMemoryUserRepository } from '../../../test/doubles/in-memory-user-repository.ts';
 import { InvalidCredentialsError, SignInThrottledError } from '../../domain/identity/authentication.errors.ts';
 import type { PasswordHasher } from '../../domain/identity/password-hasher.ts';
 import { sessionLifetime } from '../../domain/identity/session.ts';
@@ -70,11 +70,11 @@ describe('Login under the per-account throttle', () => {
       const result = await attempt('wrong');
       if (result instanceof SignInThrottledError) {
         expect(result.retryAfterMs).toBeLessThanOrEqual(POLICY.maxDelayMs);
-        clock += result.retryAfterMs;
+        clock += result.retryAfterMs ?? 0;
       }
     }
     const last = await attempt(PASSWORD);
-    clock += last instanceof SignInThrottledError ? last.retryAfterMs : 0;
+    clock += last instanceof SignInThrottledError ? (last.retryAfterMs ?? 0) : 0;
 
     const owner = await attempt(PASSWORD);
 

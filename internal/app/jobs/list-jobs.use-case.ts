@@ -47,11 +47,11 @@ export class ListJobs {
   #check(input: ListJobsInput): { limit: number; queue: string | undefined; state: JobState | undefined } {
     const issues: FieldIssue[] = [];
     if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > JOB_PAGE_MAX) {
-      issues.push({ pointer: '/query/limit', message: `must be a whole number from 1 to ${JOB_PAGE_MAX}` });
+      issues.push({ field: 'limit', message: `must be a whole number from 1 to ${JOB_PAGE_MAX}` });
     }
     const queues = this.#jobs.queues();
-    if (input.queue !== undefined && !queues.includes(input.queue)) issues.push({ pointer: '/query/queue', message: `must be one of ${queues.join(', ')}` });
-    if (input.state !== undefined && !isJobState(input.state)) issues.push({ pointer: '/query/state', message: `must be one of ${JOB_STATES.join(', ')}` });
+    if (input.queue !== undefined && !queues.includes(input.queue)) issues.push({ field: 'queue', message: `must be one of ${queues.join(', ')}` });
+    if (input.state !== undefined && !isJobState(input.state)) issues.push({ field: 'state', message: `must be one of ${JOB_STATES.join(', ')}` });
     if (issues.length > 0) throw new ValidationError('the job query is not valid', issues);
     return { limit: input.limit, queue: input.queue, state: input.state as JobState | undefined };
   }

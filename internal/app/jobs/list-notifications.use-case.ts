@@ -27,7 +27,7 @@ export class ListNotifications {
   async execute(ctx: Context, input: { readonly limit: number; readonly cursor?: string | undefined }): Promise<NotificationPage> {
     requireAdmin(ctx, 'list notifications');
     if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > NOTIFICATION_PAGE_MAX) {
-      throw new ValidationError('the notification query is not valid', [{ pointer: '/query/limit', message: `must be a whole number from 1 to ${NOTIFICATION_PAGE_MAX}` }]);
+      throw new ValidationError('the notification query is not valid', [{ field: 'limit', message: `must be a whole number from 1 to ${NOTIFICATION_PAGE_MAX}` }]);
     }
     const beforeId = input.cursor === undefined ? undefined : NOTIFICATION_CURSOR.decode(this.#cursors.open(input.cursor));
     const rows = await this.#log.list(ctx, { limit: input.limit + 1, beforeId });

@@ -55,10 +55,10 @@ export class ListOrders {
 function checkQuery(input: ListOrdersInput): { limit: number; userId: string | undefined; status: OrderStatus | undefined } {
   const issues: FieldIssue[] = [];
   if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > ORDER_PAGE_MAX) {
-    issues.push({ pointer: '/query/limit', message: `must be a whole number from 1 to ${ORDER_PAGE_MAX}` });
+    issues.push({ field: 'limit', message: `must be a whole number from 1 to ${ORDER_PAGE_MAX}` });
   }
-  if (input.userId !== undefined && !isUuid(input.userId)) issues.push({ pointer: '/query/user_id', message: 'must be a user id (a UUID)' });
-  if (input.status !== undefined && !isOrderStatus(input.status)) issues.push({ pointer: '/query/status', message: `must be one of ${ORDER_STATUSES.join(', ')}` });
+  if (input.userId !== undefined && !isUuid(input.userId)) issues.push({ field: 'user_id', message: 'must be a user id (a UUID)' });
+  if (input.status !== undefined && !isOrderStatus(input.status)) issues.push({ field: 'status', message: `must be one of ${ORDER_STATUSES.join(', ')}` });
   if (issues.length > 0) throw new ValidationError('the order query is not valid', issues);
   return { limit: input.limit, userId: input.userId?.toLowerCase(), status: input.status as OrderStatus | undefined };
 }

@@ -124,15 +124,15 @@ describe('ListOrders', () => {
   });
 
   it.each<[string, ListOrdersInput, string[]]>([
-    ['a limit of 0', { limit: 0 }, ['/query/limit']],
-    ['a limit of 101', { limit: 101 }, ['/query/limit']],
-    ['an unknown status', { limit: 10, status: 'shipped' }, ['/query/status']],
-    ['a user id that is no UUID', { limit: 10, userId: 'ada' }, ['/query/user_id']],
+    ['a limit of 0', { limit: 0 }, ['limit']],
+    ['a limit of 101', { limit: 101 }, ['limit']],
+    ['an unknown status', { limit: 10, status: 'shipped' }, ['status']],
+    ['a user id that is no UUID', { limit: 10, userId: 'ada' }, ['user_id']],
   ])('when given %s, then ValidationError names the parameter', async (_, input, pointers) => {
     const error = await listOrders().execute(world.admin(), input).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((issue) => issue.pointer)).toEqual(pointers);
+    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(pointers);
   });
 
   it.each([

@@ -267,12 +267,12 @@ function settledOutcome(order: Order, traceId: string): PlacementOutcome {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || !KEY.test(key)) {
-    throw new ValidationError('the idempotency key is not valid', [{ pointer: '/header/idempotency-key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
+    throw new ValidationError('the idempotency key is not valid', [{ field: 'idempotency_key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
   }
 }
 
 function checkCardToken(cardToken: string): void {
   if (typeof cardToken !== 'string' || !CARD_TOKEN.test(cardToken)) {
-    throw new ValidationError('the order is not valid', [{ pointer: '/body/card_token', message: 'must be the 1 to 255 character token the payment form returned' }]);
+    throw new ValidationError('the order is not valid', [{ field: 'card_token', message: 'must be the 1 to 255 character token the payment form returned' }]);
   }
 }

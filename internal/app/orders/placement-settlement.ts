@@ -1,4 +1,4 @@
-import { PaymentUnavailableError } from '../../domain/payment/payment.errors.ts';
+import { PaymentNotSentError } from '../../domain/payment/payment.errors.ts';
 import type { AuthorizationResult, PaymentGateway } from '../../domain/payment/payment-gateway.ts';
 import { markPaid, markPaymentFailed, markRejected, type Order } from '../../domain/order/order.ts';
 import { InsufficientStockError, PaymentDeclinedError } from '../../domain/order/order.errors.ts';
@@ -105,7 +105,7 @@ async function paymentOf(gateway: PaymentGateway, ctx: Context, order: Order, au
       : { kind: 'declined', authorizationId: result.authorizationId, declineCode: result.declineCode };
   }
   // Never sent (breaker open, bulkhead full): nothing to look up, and the lookup would fail the same way.
-  if (authorization.reason instanceof PaymentUnavailableError && authorization.reason.notSent) return { kind: 'none' };
+  if (authorization.reason instanceof PaymentNotSentError) return { kind: 'none' };
   try {
     return paymentFrom(await gateway.findByIdempotencyKey(ctx, order.id));
   } catch (error) {

@@ -60,7 +60,7 @@ export class ReconcileOrders {
   async execute(ctx: Context, input: ReconcileInput): Promise<ReconcileReport> {
     requireSystemOrAdmin(ctx, 'reconcile orders');
     if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > RECONCILE_PAGE_MAX) {
-      throw new ValidationError('the reconciliation is not valid', [{ pointer: '/limit', message: `must be a whole number from 1 to ${RECONCILE_PAGE_MAX}` }]);
+      throw new ValidationError('the reconciliation is not valid', [{ field: 'limit', message: `must be a whole number from 1 to ${RECONCILE_PAGE_MAX}` }]);
     }
     const beforeId = input.cursor === undefined ? undefined : RECONCILE_CURSOR.decode(input.cursor);
     const rows = await this.#orders.listForUser(ctx, undefined, { limit: input.limit + 1, beforeId });

@@ -49,12 +49,12 @@ export class ListProducts {
 function checkQuery(input: ListProductsInput): { limit: number; namePrefix: string | undefined } {
   const issues: FieldIssue[] = [];
   if (!Number.isSafeInteger(input.limit) || input.limit < 1 || input.limit > PRODUCT_PAGE_MAX) {
-    issues.push({ pointer: '/query/limit', message: `must be a whole number from 1 to ${PRODUCT_PAGE_MAX}` });
+    issues.push({ field: 'limit', message: `must be a whole number from 1 to ${PRODUCT_PAGE_MAX}` });
   }
   const prefix = input.namePrefix;
   // Longer than any name, or with characters no name holds (NUL would even fail in PostgreSQL).
   if (prefix !== undefined && (prefix.length > NAME_MAX_LENGTH * 2 || [...prefix].length > NAME_MAX_LENGTH || CONTROL_CHARS.test(prefix))) {
-    issues.push({ pointer: '/query/name_prefix', message: `must be at most ${NAME_MAX_LENGTH} characters, without control characters` });
+    issues.push({ field: 'name_prefix', message: `must be at most ${NAME_MAX_LENGTH} characters, without control characters` });
   }
   if (issues.length > 0) throw new ValidationError('the product query is not valid', issues);
   // An empty prefix filters nothing.

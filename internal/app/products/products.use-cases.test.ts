@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { testContext } from '../../../test/support/test-context.ts';
-import { InMemoryProductRepository } from '../../adapter/memory/in-memory-product-repository.ts';
+import { InMemoryProductRepository } from '../../../test/doubles/in-memory-product-repository.ts';
 import { AuthenticationRequiredError, ForbiddenError } from '../../domain/identity/identity.errors.ts';
 import type { Role } from '../../domain/user/user.ts';
 import { MONEY_MAX_AMOUNT_MINOR } from '../../domain/product/money.ts';
@@ -36,7 +36,7 @@ const anExisting = (input: Partial<ProductInput> = {}) => createProduct.execute(
 
 function issuesOf(error: unknown): string[] {
   if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
-  return error.issues.map((issue) => issue.pointer);
+  return error.issues.map((issue) => issue.field);
 }
 
 describe('CreateProduct', () => {
@@ -64,13 +64,13 @@ describe('CreateProduct', () => {
   });
 
   it.each<[string, ProductInput['price'], string[]]>([
-    ['a fractional amount', { amountMinor: 12.5, currency: 'EUR' }, ['/body/price/amount']],
-    ['a negative amount', { amountMinor: -100, currency: 'EUR' }, ['/body/price/amount']],
-    ['an amount above the maximum', { amountMinor: MONEY_MAX_AMOUNT_MINOR + 1, currency: 'EUR' }, ['/body/price/amount']],
-    ['an unsafe integer', { amountMinor: 2 ** 53 + 2, currency: 'EUR' }, ['/body/price/amount']],
-    ['a lower-case currency', { amountMinor: 100, currency: 'eur' }, ['/body/price/currency']],
-    ['a made-up currency', { amountMinor: 100, currency: 'QQQ' }, ['/body/price/currency']],
-    ['both wrong', { amountMinor: Number.NaN, currency: 'EURO' }, ['/body/price/amount', '/body/price/currency']],
+    ['a fractional amount', { amountMinor: 12.5, currency: 'EUR' }, ['price.amount']],
+    ['a negative amount', { amountMinor: -100, currency: 'EUR' }, ['price.amount']],
+    ['an amount above the maximum', { amountMinor: MONEY_MAX_AMOUNT_MINOR + 1, currency: 'EUR' }, ['price.amount']],
+    ['an unsafe integer', { amountMinor: 2 ** 53 + 2, currency: 'EUR' }, ['price.amount']],
+    ['a lower-case currency', { amountMinor: 100, currency: 'eur' }, ['price.currency']],
+    ['a made-up currency', { amountMinor: 100, currency: 'QQQ' }, ['price.currency']],
+    ['both wrong', { amountMinor: Number.NaN, currency: 'EURO' }, ['price.amount', 'price.currency']],
   ])('when the price has %s, then ValidationError names the field and nothing is stored', async (_, price, pointers) => {
     const error = await createProduct.execute(admin, { ...mugInput, price }).catch((caught: unknown) => caught);
 
@@ -157,11 +157,11 @@ describe('ListProducts', () => {
   });
 
   it.each([
-    ['a limit of 0', { limit: 0 }, ['/query/limit']],
-    ['a limit above 100', { limit: 101 }, ['/query/limit']],
-    ['a fractional limit', { limit: 2.5 }, ['/query/limit']],
-    ['a prefix longer than any name', { limit: 10, namePrefix: 'x'.repeat(201) }, ['/query/name_prefix']],
-    ['a prefix with a NUL character', { limit: 10, namePrefix: 'a\u0000' }, ['/query/name_prefix']],
+    ['a limit of 0', { limit: 0 }, ['limit']],
+    ['a limit above 100', { limit: 101 }, ['limit']],
+    ['a fractional limit', { limit: 2.5 }, ['limit']],
+    ['a prefix longer than any name', { limit: 10, namePrefix: 'x'.repeat(201) }, ['name_prefix']],
+    ['a prefix with a NUL character', { limit: 10, namePrefix: 'a\u0000' }, ['name_prefix']],
   ])('when given %s, then ValidationError names the parameter', async (_, input, pointers) => {
     const error = await listProducts().execute(anonymous, input).catch((caught: unknown) => caught);
 
@@ -239,7 +239,7 @@ describe('UpdateProduct', () => {
       .execute(admin, { id: mug.id, expected: { kind: 'any' }, changes: { price: { amountMinor: 0.5, currency: 'EUR' } } })
       .catch((caught: unknown) => caught);
 
-    expect(issuesOf(error)).toEqual(['/body/price/amount']);
+    expect(issuesOf(error)).toEqual(['price.amount']);
     expect(await products.findById(anonymous, mug.id)).toEqual(mug);
   });
 

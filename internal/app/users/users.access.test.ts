@@ -1,8 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { asAdmin, asCustomer, testContext } from '../../../test/support/test-context.ts';
-import { InMemorySessionStore } from '../../adapter/memory/in-memory-session-store.ts';
-import { InMemoryUserRepository } from '../../adapter/memory/in-memory-user-repository.ts';
+import { InMemorySessionStore } from '../../../test/doubles/in-memory-session-store.ts';
+import { InMemoryUserRepository } from '../../../test/doubles/in-memory-user-repository.ts';
 import { AuthenticationRequiredError, ForbiddenError } from '../../domain/identity/identity.errors.ts';
 import { sessionLifetime, startSession } from '../../domain/identity/session.ts';
 import { issueSessionToken } from '../../domain/identity/session-token.ts';

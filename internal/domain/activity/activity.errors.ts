@@ -14,11 +14,11 @@ export class ActivityStreamsExhaustedError extends DomainError {
 export class ActivityStreamsPerUserExceededError extends DomainError {
   readonly code = 'TOO_MANY_STREAMS_FOR_USER';
   readonly kind = 'rate_limited';
-  readonly details: { readonly limit: number; readonly retryAfterSeconds: number };
+  readonly details: { readonly limit: number };
 
   constructor(limit: number) {
-    super(`you already hold ${limit} activity streams, the most one user may; close one first`);
-    this.details = { limit, retryAfterSeconds: 1 };
+    super(`you already hold ${limit} activity streams, the most one user may; close one first`, { retryAfterMs: 1_000 });
+    this.details = { limit };
   }
 }
 

@@ -19,5 +19,6 @@ export interface SalesLine {
 export interface ProductSalesStore {
   /** Adds (`sign` 1) or removes (-1) the lines, unless `eventId` was applied already; answers whether it applied. */
   applyOnce(consumer: string, eventId: string, lines: readonly SalesLine[], sign: 1 | -1, signal?: AbortSignal): Promise<boolean>;
-  list(page: { limit: number; afterId?: string | undefined }, signal?: AbortSignal): Promise<ProductSales[]>;
+  /** The products with the most units sold first. */
+  bestSellers(limit: number, signal?: AbortSignal): Promise<ProductSales[]>;
 }

@@ -43,10 +43,10 @@ export function variantFor(setting: FlagSetting, bucket: number | undefined): Ro
  */
 export function checkFlagSetting(setting: FlagSetting): FlagSetting {
   const issues: FieldIssue[] = [];
-  if (typeof setting.enabled !== 'boolean') issues.push({ pointer: '/body/enabled', message: 'must be true or false' });
+  if (typeof setting.enabled !== 'boolean') issues.push({ field: 'enabled', message: 'must be true or false' });
   const percent = setting.rolloutPercent;
   if (percent !== undefined && (typeof percent !== 'number' || !(percent >= 0 && percent <= 100) || Math.abs(percent * 100 - Math.round(percent * 100)) > 1e-6)) {
-    issues.push({ pointer: '/body/rollout_percent', message: 'must be null or a percentage from 0 to 100 with at most two decimals' });
+    issues.push({ field: 'rollout_percent', message: 'must be null or a percentage from 0 to 100 with at most two decimals' });
   }
   if (issues.length > 0) throw new ValidationError('the flag setting is not valid', issues);
   return { enabled: setting.enabled, rolloutPercent: percent === undefined ? undefined : Math.round(percent * 100) / 100 };

@@ -14,10 +14,8 @@ export class FlagNotFoundError extends DomainError {
 export class FeatureSwitchedOffError extends DomainError {
   readonly code = 'FEATURE_SWITCHED_OFF';
   readonly kind = 'unavailable';
-  readonly retryAfterMs: number;
 
   constructor(message: string, retryAfterMs: number) {
-    super(message);
-    this.retryAfterMs = retryAfterMs;
+    super(message, { retryAfterMs });
   }
 }

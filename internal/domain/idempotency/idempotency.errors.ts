@@ -14,14 +14,12 @@ export class IdempotencyKeyReusedError extends DomainError {
   }
 }
 
-/** A request with this idempotency key is still running; repeat it after `details.retryAfterSeconds`. */
+/** A request with this idempotency key is still running; repeat it after `retryAfterMs`. */
 export class RequestInProgressError extends DomainError {
   readonly code = 'REQUEST_IN_PROGRESS';
   readonly kind = 'conflict';
-  readonly details: { readonly retryAfterSeconds: number };
 
   constructor(retryAfterMs: number) {
-    super('a request with this idempotency key is still being processed; repeat it shortly to get its result');
-    this.details = { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    super('a request with this idempotency key is still being processed; repeat it shortly to get its result', { retryAfterMs });
   }
 }

@@ -20,10 +20,8 @@ export class InvalidCredentialsError extends DomainError {
 export class SignInThrottledError extends DomainError {
   readonly code = 'SIGN_IN_THROTTLED';
   readonly kind = 'rate_limited';
-  readonly retryAfterMs: number;
 
   constructor(retryAfterMs: number) {
-    super(`too many sign-in attempts for this account; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`);
-    this.retryAfterMs = retryAfterMs;
+    super(`too many sign-in attempts for this account; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`, { retryAfterMs });
   }
 }

@@ -29,11 +29,11 @@ describe('checkNewPassword', () => {
     const run = () => checkNewPassword(password, EMAIL);
 
     expect(run).toThrow(ValidationError);
-    expect(passwordIssues(password, EMAIL).map((issue) => issue.pointer)).toEqual(['/body/password']);
+    expect(passwordIssues(password, EMAIL).map((issue) => issue.field)).toEqual(['password']);
   });
 
   it('when the email itself is short, then a password equal to it fails on length before anything else', () => {
-    expect(passwordIssues('a@b.co', 'a@b.co')).toEqual([{ pointer: '/body/password', message: expect.stringContaining('12 to 128') }]);
+    expect(passwordIssues('a@b.co', 'a@b.co')).toEqual([{ field: 'password', message: expect.stringContaining('12 to 128') }]);
   });
 
   it('when the error is raised, then its message and issues never contain the password', () => {

@@ -4,7 +4,7 @@ import { sameEmail } from '../user/user.ts';
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
-const POINTER = '/body/password';
+const FIELD = 'password';
 
 /**
  * The form a password is hashed and compared in: NFKC, so the same password
@@ -27,17 +27,17 @@ export function passwordIssues(raw: string, email: string): FieldIssue[] {
   const password = normalizePassword(raw);
   const length = passwordLength(password);
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
-    return [{ pointer: POINTER, message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` }];
+    return [{ field: FIELD, message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` }];
   }
-  if (password.trim().length === 0) return [{ pointer: POINTER, message: 'must not be only whitespace' }];
-  if (sameEmail(password.trim(), email.trim())) return [{ pointer: POINTER, message: 'must not be the email address' }];
+  if (password.trim().length === 0) return [{ field: FIELD, message: 'must not be only whitespace' }];
+  if (sameEmail(password.trim(), email.trim())) return [{ field: FIELD, message: 'must not be the email address' }];
   return [];
 }
 
 /**
  * Checks a password being set (never one being tried at login) and returns
  * it normalised, ready to hash.
- * @throws ValidationError with pointer `/body/password`
+ * @throws ValidationError naming the field `password`
  */
 export function checkNewPassword(raw: string, email: string): string {
   const issues = passwordIssues(raw, email);

@@ -62,7 +62,7 @@ describe('checkOrderLines', () => {
     })();
 
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((issue) => issue.pointer)).toEqual(['/body/lines/0/product_id', '/body/lines/1/quantity', '/body/lines/2/product_id']);
+    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['lines[0].product_id', 'lines[1].quantity', 'lines[2].product_id']);
   });
 });
 

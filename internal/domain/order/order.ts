@@ -76,20 +76,20 @@ export function checkOrderLines(lines: readonly OrderLineInput[]): OrderLineInpu
   const issues: FieldIssue[] = [];
   const given: unknown = lines;
   if (!Array.isArray(given) || lines.length === 0 || lines.length > ORDER_LINES_MAX) {
-    issues.push({ pointer: '/body/lines', message: `must hold 1 to ${ORDER_LINES_MAX} lines` });
+    issues.push({ field: 'lines', message: `must hold 1 to ${ORDER_LINES_MAX} lines` });
     throw new ValidationError('the order is not valid', issues);
   }
   const seen = new Set<string>();
   lines.forEach((line, i) => {
     const productId = typeof line.productId === 'string' ? line.productId.toLowerCase() : '';
     if (!UUID.test(productId)) {
-      issues.push({ pointer: `/body/lines/${i}/product_id`, message: 'must be a product id (a UUID)' });
+      issues.push({ field: `lines[${i}].product_id`, message: 'must be a product id (a UUID)' });
     } else if (seen.has(productId)) {
-      issues.push({ pointer: `/body/lines/${i}/product_id`, message: 'names a product already in the order; add up the quantities instead' });
+      issues.push({ field: `lines[${i}].product_id`, message: 'names a product already in the order; add up the quantities instead' });
     }
     seen.add(productId);
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > LINE_QUANTITY_MAX) {
-      issues.push({ pointer: `/body/lines/${i}/quantity`, message: `must be a whole number from 1 to ${LINE_QUANTITY_MAX}` });
+      issues.push({ field: `lines[${i}].quantity`, message: `must be a whole number from 1 to ${LINE_QUANTITY_MAX}` });
     }
   });
   if (issues.length > 0) throw new ValidationError('the order is not valid', issues);
@@ -111,7 +111,7 @@ export function priceOrder(id: string, userId: string, lines: readonly OrderLine
   const currency = currencies[0]!;
   const total = priced.reduce((sum, { line, price }) => sum + BigInt(price.amountMinor) * BigInt(line.quantity), 0n);
   if (total > BigInt(MONEY_MAX_AMOUNT_MINOR)) {
-    throw new ValidationError('the order is not valid', [{ pointer: '/body/lines', message: `the total must not exceed ${MONEY_MAX_AMOUNT_MINOR} minor units` }]);
+    throw new ValidationError('the order is not valid', [{ field: 'lines', message: `the total must not exceed ${MONEY_MAX_AMOUNT_MINOR} minor units` }]);
   }
   return {
     id,

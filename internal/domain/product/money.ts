@@ -29,19 +29,20 @@ export function money(amountMinor: number, currency: string): Money {
 }
 
 /**
- * Validates a money input, reporting problems at `${pointer}/amount` and
- * `${pointer}/currency` (the names the API uses).
+ * Validates a money input, reporting problems at `<field>.amount` and
+ * `<field>.currency` (`amount` and `currency` when `field` is empty).
  */
-export function checkMoney(input: Money, pointer: string, issues: FieldIssue[]): Money {
+export function checkMoney(input: Money, field: string, issues: FieldIssue[]): Money {
+  const at = (name: string) => (field ? `${field}.${name}` : name);
   const { amountMinor, currency } = input;
   if (!Number.isSafeInteger(amountMinor) || amountMinor < 0 || amountMinor > MONEY_MAX_AMOUNT_MINOR) {
     issues.push({
-      pointer: `${pointer}/amount`,
+      field: at('amount'),
       message: `must be a whole number of the currency's minor unit (e.g. cents) from 0 to ${MONEY_MAX_AMOUNT_MINOR}`,
     });
   }
   if (!isCurrencyCode(currency)) {
-    issues.push({ pointer: `${pointer}/currency`, message: 'must be an upper-case ISO 4217 currency code such as EUR' });
+    issues.push({ field: at('currency'), message: 'must be an upper-case ISO 4217 currency code such as EUR' });
   }
   return { amountMinor, currency };
 }

@@ -55,7 +55,7 @@ export function newProduct(id: string, input: ProductInput): NewProduct {
   const sku = checkSku(input.sku, issues);
   const name = checkName(input.name, issues);
   const description = checkDescription(input.description ?? '', issues);
-  const price = checkMoney(input.price, '/body/price', issues);
+  const price = checkMoney(input.price, 'price', issues);
   const stock = checkStock(input.stock ?? 0, issues);
   throwIfAny(issues);
   return { id, sku, name, description, price, stock };
@@ -67,7 +67,7 @@ export function changeProduct(product: Product, changes: ProductChanges): Produc
   const sku = changes.sku === undefined ? product.sku : checkSku(changes.sku, issues);
   const name = changes.name === undefined ? product.name : checkName(changes.name, issues);
   const description = changes.description === undefined ? product.description : checkDescription(changes.description, issues);
-  const price = changes.price === undefined ? product.price : checkMoney(changes.price, '/body/price', issues);
+  const price = changes.price === undefined ? product.price : checkMoney(changes.price, 'price', issues);
   const stock = changes.stock === undefined ? product.stock : checkStock(changes.stock, issues);
   throwIfAny(issues);
   const unchanged =
@@ -95,7 +95,7 @@ function codePoints(text: string): number {
 function checkSku(raw: string, issues: FieldIssue[]): string {
   if (typeof raw !== 'string' || raw.length > SKU_MAX_LENGTH || !SKU_SHAPE.test(raw)) {
     issues.push({
-      pointer: '/body/sku',
+      field: 'sku',
       message: `must be 1 to ${SKU_MAX_LENGTH} letters, digits, '.', '_' or '-', starting with a letter or digit`,
     });
   }
@@ -106,9 +106,9 @@ function checkName(raw: string, issues: FieldIssue[]): string {
   const name = typeof raw === 'string' ? raw.trim() : '';
   const length = codePoints(name);
   if (length === 0 || length > NAME_MAX_LENGTH) {
-    issues.push({ pointer: '/body/name', message: `must be 1 to ${NAME_MAX_LENGTH} characters, not only spaces` });
+    issues.push({ field: 'name', message: `must be 1 to ${NAME_MAX_LENGTH} characters, not only spaces` });
   } else if (CONTROL_CHARS.test(name) || LONE_SURROGATE.test(name)) {
-    issues.push({ pointer: '/body/name', message: 'must not contain control characters or unpaired surrogates' });
+    issues.push({ field: 'name', message: 'must not contain control characters or unpaired surrogates' });
   }
   return name;
 }
@@ -116,16 +116,16 @@ function checkName(raw: string, issues: FieldIssue[]): string {
 function checkDescription(raw: string, issues: FieldIssue[]): string {
   const description = typeof raw === 'string' ? raw.trim() : '';
   if (typeof raw !== 'string' || codePoints(description) > DESCRIPTION_MAX_LENGTH) {
-    issues.push({ pointer: '/body/description', message: `must be at most ${DESCRIPTION_MAX_LENGTH} characters` });
+    issues.push({ field: 'description', message: `must be at most ${DESCRIPTION_MAX_LENGTH} characters` });
   } else if (CONTROL_CHARS_BUT_WHITESPACE.test(description) || LONE_SURROGATE.test(description)) {
-    issues.push({ pointer: '/body/description', message: 'must not contain control characters other than tabs and line breaks, nor unpaired surrogates' });
+    issues.push({ field: 'description', message: 'must not contain control characters other than tabs and line breaks, nor unpaired surrogates' });
   }
   return description;
 }
 
 function checkStock(raw: number, issues: FieldIssue[]): number {
   if (!Number.isSafeInteger(raw) || raw < 0 || raw > STOCK_MAX) {
-    issues.push({ pointer: '/body/stock', message: `must be a whole number from 0 to ${STOCK_MAX}` });
+    issues.push({ field: 'stock', message: `must be a whole number from 0 to ${STOCK_MAX}` });
   }
   return raw;
 }

@@ -19,16 +19,24 @@ export type ErrorKind =
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   abstract readonly kind: ErrorKind;
+  /** When trying again may work, if the error knows (a request in progress, a gateway's Retry-After, a kill switch); each transport says it its way. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: ErrorOptions & { readonly retryAfterMs?: number | undefined }) {
     super(message, options);
     this.name = new.target.name;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
-/** Per-field details of an `invalid` error. */
+/**
+ * Per-field details of an `invalid` error. `field` names the field in domain
+ * terms: dotted, with indices in brackets (`lines[0].product_id`, `email`,
+ * `price.amount`, `idempotency_key`); each transport says where its request
+ * carried it (over HTTP: `/body/lines/0/product_id`, `/header/idempotency-key`).
+ */
 export interface FieldIssue {
-  readonly pointer: string;
+  readonly field: string;
   readonly message: string;
 }
 

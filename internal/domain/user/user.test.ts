@@ -4,7 +4,7 @@ import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, changeUser, newUser, sameEmail, type
 
 const ID = '01890a5d-ac96-774b-bcce-b302099a8057';
 
-function issuesOf(run: () => unknown): readonly { pointer: string }[] {
+function issuesOf(run: () => unknown): readonly { field: string }[] {
   try {
     run();
   } catch (error) {
@@ -15,7 +15,7 @@ function issuesOf(run: () => unknown): readonly { pointer: string }[] {
 }
 
 function pointersOf(run: () => unknown): string[] {
-  return issuesOf(run).map((issue) => issue.pointer);
+  return issuesOf(run).map((issue) => issue.field);
 }
 
 const ada: User = {
@@ -66,7 +66,7 @@ describe('newUser', () => {
   ])('when given %s, then the name is rejected', (_, name) => {
     const pointers = pointersOf(() => newUser(ID, { name, email: 'ada@example.com' }));
 
-    expect(pointers).toEqual(['/body/name']);
+    expect(pointers).toEqual(['name']);
   });
 
   it.each([
@@ -79,7 +79,7 @@ describe('newUser', () => {
   ])('when the email has %s, then the email is rejected', (_, email) => {
     const pointers = pointersOf(() => newUser(ID, { name: 'Ada', email }));
 
-    expect(pointers).toEqual(['/body/email']);
+    expect(pointers).toEqual(['email']);
   });
 
   it.each([
@@ -89,14 +89,14 @@ describe('newUser', () => {
   ])('when the roles are %s, then the roles are rejected', (_, roles) => {
     const pointers = pointersOf(() => newUser(ID, { name: 'Ada', email: 'ada@example.com', roles }));
 
-    expect(pointers).toEqual(['/body/roles']);
+    expect(pointers).toEqual(['roles']);
   });
 
   it('when several fields are wrong, then one ValidationError names each of them', () => {
     const run = () => newUser(ID, { name: ' ', email: 'nope', roles: ['root'] });
 
     expect(run).toThrow(ValidationError);
-    expect(pointersOf(run)).toEqual(['/body/name', '/body/email', '/body/roles']);
+    expect(pointersOf(run)).toEqual(['name', 'email', 'roles']);
   });
 });
 
@@ -136,7 +136,7 @@ describe('changeUser', () => {
   it('when a change is invalid, then it names the fields at fault', () => {
     const pointers = pointersOf(() => changeUser(ada, { name: '', roles: [] }));
 
-    expect(pointers).toEqual(['/body/name', '/body/roles']);
+    expect(pointers).toEqual(['name', 'roles']);
   });
 });
 

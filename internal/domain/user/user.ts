@@ -62,9 +62,9 @@ export function sameEmail(a: string, b: string): boolean {
 function checkName(raw: string, issues: FieldIssue[]): string {
   const name = raw.trim();
   if (name.length === 0 || name.length > NAME_MAX_LENGTH) {
-    issues.push({ pointer: '/body/name', message: `must be 1 to ${NAME_MAX_LENGTH} characters, not only spaces` });
+    issues.push({ field: 'name', message: `must be 1 to ${NAME_MAX_LENGTH} characters, not only spaces` });
   } else if (CONTROL_CHARS.test(name)) {
-    issues.push({ pointer: '/body/name', message: 'must not contain control characters' });
+    issues.push({ field: 'name', message: 'must not contain control characters' });
   }
   return name;
 }
@@ -72,7 +72,7 @@ function checkName(raw: string, issues: FieldIssue[]): string {
 function checkEmail(raw: string, issues: FieldIssue[]): string {
   const email = raw.trim();
   if (email.length > EMAIL_MAX_LENGTH || !EMAIL_SHAPE.test(email)) {
-    issues.push({ pointer: '/body/email', message: 'must be an email address of at most 254 characters' });
+    issues.push({ field: 'email', message: 'must be an email address of at most 254 characters' });
   }
   return email;
 }
@@ -80,7 +80,7 @@ function checkEmail(raw: string, issues: FieldIssue[]): string {
 function checkRoles(raw: readonly string[], issues: FieldIssue[]): Role[] {
   const roles = [...new Set(raw)];
   if (roles.length === 0 || roles.length !== raw.length || !roles.every(isRole)) {
-    issues.push({ pointer: '/body/roles', message: `must be a non-empty list of distinct roles from: ${ROLES.join(', ')}` });
+    issues.push({ field: 'roles', message: `must be a non-empty list of distinct roles from: ${ROLES.join(', ')}` });
     return [];
   }
   return [...roles].sort();

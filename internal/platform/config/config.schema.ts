@@ -1,8 +1,11 @@
 import type { Schema } from 'convict';
+import type { SizingReport } from '../sizing/resource-sizing.ts';
 import { cronFormat } from '../scheduler/cron-schedule.ts';
 
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
+  /** Not a setting: what loadConfig sized from the container's limits, and why. */
+  sizing?: SizingReport;
   http: {
     host: string;
     port: number;
@@ -18,7 +21,6 @@ export interface AppConfig {
   auth: {
     sessionIdleTtlMs: number;
     sessionAbsoluteTtlMs: number;
-    sessionFallback: 'none' | 'postgres';
     hashConcurrency: number;
     hashQueue: number;
     bootstrapAdminEmail: string;
@@ -27,6 +29,7 @@ export interface AppConfig {
     signInDelayBaseMs: number;
     signInDelayMaxMs: number;
     signInForgetAfterMs: number;
+    passwordResetTtlMs: number;
   };
   rateLimit: {
     windowMs: number;
@@ -104,6 +107,7 @@ export interface AppConfig {
   orders: { idempotencyTtlMs: number; recoverAfterMs: number; settleTimeoutMs: number };
   events: {
     natsUrl: string;
+    workersEnabled: boolean;
     stream: string;
     subjectPrefix: string;
     streamMaxAgeMs: number;
@@ -117,6 +121,17 @@ export interface AppConfig {
     ackWaitMs: number;
   };
   diagnostics: { enabled: boolean; host: string; port: number; token: string };
+  grpc: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    tlsCertFile: string;
+    tlsKeyFile: string;
+    maxMessageBytes: number;
+    maxConcurrentStreams: number;
+    keepaliveMinPingIntervalMs: number;
+    watchesPerUser: number;
+  };
   flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
   release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
   configFile: { path: string; watch: boolean; pollIntervalMs: number };
@@ -252,20 +267,14 @@ export const configSchema: Schema<AppConfig> = {
       default: 12 * 3_600_000,
       env: 'SESSION_ABSOLUTE_TTL_MS',
     },
-    sessionFallback: {
-      doc: "With Redis configured: 'postgres' also writes sessions to PostgreSQL and reads them from there while Redis is down; 'none' answers 503 to authenticated calls instead.",
-      format: ['none', 'postgres'],
-      default: 'none',
-      env: 'SESSION_STORE_FALLBACK',
-    },
     hashConcurrency: {
-      doc: 'Most password hashes computed at once (CPU-bound).',
+      doc: 'Most password hashes computed at once (CPU-bound, 20 MiB each). Unset: sized from the container (one per 10% of the memory limit, at most one per CPU; 1 without a limit).',
       format: 'positive-int',
       default: 2,
       env: 'PASSWORD_HASH_CONCURRENCY',
     },
     hashQueue: {
-      doc: 'Most password hashes waiting for a slot; beyond it sign-ins get 503.',
+      doc: 'Most password hashes waiting for a slot; beyond it sign-ins get 503. Unset: 64 per hashing slot.',
       format: 'nat',
       default: 64,
       env: 'PASSWORD_HASH_QUEUE',
@@ -306,6 +315,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 15 * 60_000,
       env: 'SIGN_IN_FORGET_AFTER_MS',
+    },
+    passwordResetTtlMs: {
+      doc: 'How long a password reset token an admin issued stays redeemable.',
+      format: 'positive-int',
+      default: 24 * 3_600_000,
+      env: 'PASSWORD_RESET_TTL_MS',
     },
   },
   rateLimit: {
@@ -357,8 +372,8 @@ export const configSchema: Schema<AppConfig> = {
     maxAttempts: { doc: 'Attempts per gateway call, retries included (retryable failures only).', format: 'positive-int', default: 3, env: 'PAYMENT_MAX_ATTEMPTS' },
     maxRetryTimeMs: { doc: 'Total time a gateway call may take with its retries.', format: 'positive-int', default: 5_000, env: 'PAYMENT_MAX_RETRY_TIME_MS' },
     breakerResetMs: { doc: 'How long the circuit stays open before a probe.', format: 'positive-int', default: 5_000, env: 'PAYMENT_BREAKER_RESET_MS' },
-    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
-    maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
+    maxConcurrent: { doc: 'Most gateway calls in flight (bulkhead). Settling calls (void, refund, lookups) have a share of their own besides: a quarter of this (at least 2) in flight, twice PAYMENT_MAX_QUEUED waiting, so undoing never queues behind new authorizations. Unset: 16 per CPU of the container\'s CPU limit (8 to 64), 32 without one.', format: 'positive-int', default: 32, env: 'PAYMENT_MAX_CONCURRENT' },
+    maxQueued: { doc: 'Most gateway calls waiting for a slot; beyond it calls fail at once. Unset: twice PAYMENT_MAX_CONCURRENT under a CPU limit, 64 without one.', format: 'nat', default: 64, env: 'PAYMENT_MAX_QUEUED' },
     requestsPerSecond: {
       doc: 'Rate limit towards the gateway (shared by all replicas through Redis when configured).',
       format: 'positive-int',
@@ -546,6 +561,47 @@ export const configSchema: Schema<AppConfig> = {
       sensitive: true,
     },
   },
+  grpc: {
+    enabled: {
+      doc: 'Serve the gRPC API (api/proto) beside REST, on its own port.',
+      format: Boolean,
+      default: true,
+      env: 'GRPC_ENABLED',
+    },
+    host: { doc: 'Interface the gRPC server binds to.', format: String, default: '0.0.0.0', env: 'GRPC_HOST' },
+    port: { doc: 'gRPC port (HTTP/2; cleartext unless a certificate is set; 0 picks a free one).', format: 'port', default: 9090, env: 'GRPC_PORT' },
+    tlsCertFile: {
+      doc: 'PEM certificate chain for gRPC over TLS; with GRPC_TLS_KEY_FILE. Empty serves cleartext HTTP/2 (h2c), e.g. behind a mesh.',
+      format: String,
+      default: '',
+      env: 'GRPC_TLS_CERT_FILE',
+    },
+    tlsKeyFile: { doc: 'PEM private key of GRPC_TLS_CERT_FILE.', format: String, default: '', env: 'GRPC_TLS_KEY_FILE', sensitive: true },
+    maxMessageBytes: {
+      doc: 'Largest gRPC message accepted or sent, in bytes; larger ones fail with RESOURCE_EXHAUSTED.',
+      format: 'positive-int',
+      default: 1024 * 1024,
+      env: 'GRPC_MAX_MESSAGE_BYTES',
+    },
+    maxConcurrentStreams: {
+      doc: 'Concurrent calls (HTTP/2 streams) one connection may hold open.',
+      format: 'positive-int',
+      default: 100,
+      env: 'GRPC_MAX_CONCURRENT_STREAMS',
+    },
+    keepaliveMinPingIntervalMs: {
+      doc: 'Clients pinging more often than this are told GOAWAY (too_many_pings), keepalive enforcement.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'GRPC_KEEPALIVE_MIN_PING_INTERVAL_MS',
+    },
+    watchesPerUser: {
+      doc: 'Open WatchUserActivity streams one caller may hold on an instance; more answer RESOURCE_EXHAUSTED.',
+      format: 'positive-int',
+      default: 5,
+      env: 'GRPC_WATCHES_PER_USER',
+    },
+  },
   shutdown: {
     graceMs: {
       doc: 'Time in-flight requests get to finish after SIGTERM/SIGINT before connections are cut.',
@@ -605,7 +661,7 @@ export const configSchema: Schema<AppConfig> = {
       env: 'DATABASE_URL',
       sensitive: true,
     },
-    poolMax: { doc: 'Most connections in the pool.', format: 'positive-int', default: 10, env: 'DB_POOL_MAX' },
+    poolMax: { doc: 'Most connections in the pool. Unset: 4 per CPU of the container\'s CPU limit (4 to 20), 10 without one.', format: 'positive-int', default: 10, env: 'DB_POOL_MAX' },
     connectionTimeoutMs: {
       doc: 'Time to wait for a pooled connection before failing.',
       format: 'positive-int',
@@ -665,6 +721,12 @@ export const configSchema: Schema<AppConfig> = {
       default: '',
       env: 'NATS_URL',
       sensitive: true,
+    },
+    workersEnabled: {
+      doc: 'Whether this replica relays the outbox and runs the event consumers (one replica relays at a time anyway). Off, it still writes events to the outbox.',
+      format: Boolean,
+      default: true,
+      env: 'EVENTS_WORKERS_ENABLED',
     },
     stream: { doc: 'The JetStream stream of the integration events (created or updated at start).', format: String, default: 'ORDERSVC_EVENTS', env: 'NATS_STREAM' },
     subjectPrefix: {

@@ -48,3 +48,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_BOOTSTRAP_PASSWORD: 'x', ADMIN_BOOTSTRAP_PASSWORD_FILE: '/nowhere' })).toThrow(/choose one/);
   });
 });
+
+describe('loadConfig sizing from the container', () => {
+  const limits = { cgroup: 'v2' as const, memoryBytes: 1024 * 1024 * 1024, cpus: 1 };
+
+  it('when the container is limited and nothing is set, then the concurrency settings follow the limits and the report says why', () => {
+    const { config } = loadConfig({}, { limits });
+
+    expect(config.auth.hashConcurrency).toBe(1);
+    expect(config.database.poolMax).toBe(4);
+    expect(config.payment.maxConcurrent).toBe(16);
+    expect(config.sizing?.memory_limit_bytes).toBe(1024 * 1024 * 1024);
+    expect(config.sizing?.choices.find((choice) => choice.setting === 'DB_POOL_MAX')?.why).toMatch(/4 connections per CPU/);
+  });
+
+  it('when a sized setting is set in the environment, then it wins', () => {
+    const { config } = loadConfig({ DB_POOL_MAX: '7', PASSWORD_HASH_CONCURRENCY: '3' }, { limits });
+
+    expect(config.database.poolMax).toBe(7);
+    expect(config.auth.hashConcurrency).toBe(3);
+    expect(config.auth.hashQueue).toBe(192);
+  });
+});

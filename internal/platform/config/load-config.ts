@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import convict from 'convict';
+import { availableParallelism } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { readContainerLimits, type ContainerLimits } from '../sizing/container-limits.ts';
+import { SIZED_VARIABLES, sizeFromContainer, type SizedSettings } from '../sizing/resource-sizing.ts';
 import { configSchema, customFormats, type AppConfig } from './config.schema.ts';
 
 convict.addFormats(customFormats);
@@ -23,7 +27,12 @@ export interface LoadedConfig {
  * names a file of `NAME=value` lines read over `env` (a mounted ConfigMap); any
  * `X_FILE` variable supplies the value of `X` from a file (Docker and Kubernetes secrets).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export interface LoadConfigOptions {
+  /** The container's limits; read from /sys/fs/cgroup when not given (tests pass fixtures). */
+  readonly limits?: ContainerLimits;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): LoadedConfig {
   const effectiveEnv = withFileSecrets(withConfigFile(env));
   const schema = convict(configSchema, { env: effectiveEnv, args: [] });
   try {
@@ -36,7 +45,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const config = schema.getProperties();
   const conflicts = crossFieldProblems(config);
   if (conflicts.length > 0) throw new ConfigError(`invalid configuration:\n${conflicts.join('\n')}`);
+  sizeConfig(config, effectiveEnv, options.limits ?? readContainerLimits());
   return { config, describe: () => JSON.stringify(masked(config, schema.getSchema()), null, 2) };
+}
+
+/**
+ * Concurrency settings not set explicitly are sized from the container's memory and CPU
+ * limits (docs/operations.md, "Sized from the container"); `config.sizing` says what and why.
+ */
+function sizeConfig(config: AppConfig, env: NodeJS.ProcessEnv, limits: ContainerLimits): void {
+  const explicit = new Set((Object.keys(SIZED_VARIABLES) as (keyof SizedSettings)[]).filter((key) => env[SIZED_VARIABLES[key]] !== undefined));
+  const { settings, report } = sizeFromContainer({
+    limits,
+    explicit,
+    current: {
+      hashConcurrency: config.auth.hashConcurrency,
+      hashQueue: config.auth.hashQueue,
+      dbPoolMax: config.database.poolMax,
+      paymentMaxConcurrent: config.payment.maxConcurrent,
+      paymentMaxQueued: config.payment.maxQueued,
+    },
+    heapLimitBytes: getHeapStatistics().heap_size_limit,
+    cores: availableParallelism(),
+  });
+  config.auth.hashConcurrency = settings.hashConcurrency;
+  config.auth.hashQueue = settings.hashQueue;
+  config.database.poolMax = settings.dbPoolMax;
+  config.payment.maxConcurrent = settings.paymentMaxConcurrent;
+  config.payment.maxQueued = settings.paymentMaxQueued;
+  config.sizing = report;
 }
 
 /** Rules that tie settings together, which the schema checks one by one cannot express. */

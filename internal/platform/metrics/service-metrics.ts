@@ -8,6 +8,7 @@ import { ReadinessMetrics } from './readiness-metrics.ts';
 import { ConfigMetrics } from './config-metrics.ts';
 import { MetricsRegistry, type MetricsPage, type SourceErrorHandler } from './metrics-registry.ts';
 import { ResilienceMetrics } from './resilience-metrics.ts';
+import { RpcMetrics } from './rpc-metrics.ts';
 import { ScheduleMetrics } from './schedule-metrics.ts';
 import { StreamMetrics } from './stream-metrics.ts';
 
@@ -19,6 +20,7 @@ import { StreamMetrics } from './stream-metrics.ts';
 export class ServiceMetrics {
   readonly #registry: MetricsRegistry;
   readonly http: HttpMetrics;
+  readonly rpc: RpcMetrics;
   readonly database: DatabaseMetrics;
   readonly resilience: ResilienceMetrics;
   readonly jobs: JobMetrics;
@@ -33,6 +35,7 @@ export class ServiceMetrics {
   constructor(options: { readonly onSourceError?: SourceErrorHandler } = {}) {
     this.#registry = new MetricsRegistry(options);
     this.http = new HttpMetrics(this.#registry);
+    this.rpc = new RpcMetrics(this.#registry);
     this.database = new DatabaseMetrics(this.#registry);
     this.resilience = new ResilienceMetrics(this.#registry);
     this.jobs = new JobMetrics(this.#registry);

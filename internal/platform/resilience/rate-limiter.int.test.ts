@@ -80,12 +80,12 @@ describe.runIf(redisUrl)('RateLimiter (Redis, cluster-wide)', () => {
     const calls = await drive(l, 20, deadline);
     monitor.disconnect();
 
-    // Bottleneck itself, not the quota, bounds the rate of one process here (a few hundred per second on a busy machine).
-    expect(calls).toBeGreaterThan(100);
+    // Bottleneck itself, not the quota, bounds the rate of one process here (tens to hundreds per second on a busy machine).
+    expect(calls).toBeGreaterThan(30);
     // At most one lease per 100 ms tick (and the first one at once), far fewer than the calls.
     expect(leaseCalls.length).toBeGreaterThan(0);
     expect(leaseCalls.length).toBeLessThan(15);
-    expect(leaseCalls.length).toBeLessThan(calls / 10);
+    expect(leaseCalls.length).toBeLessThan(calls / 2);
   });
 
   it('when replicas use other ids, then their quotas are separate', async () => {

@@ -10,10 +10,12 @@ const TRANSITIONS: readonly Transition[] = ['capture', 'void', 'refund'];
 export function authorizationRoutes(store: AuthorizationStore, faults: FaultInjector): Router {
   const router = Router();
 
-  router.post('/authorizations', (req, res) => {
+  router.post('/authorizations', async (req, res) => {
     const input = parseAuthorizeRequest(req, res);
     if (!input) return;
     const result = store.authorize(input);
+    // Answered only once stored: a replay may come before the first request's write is done.
+    if (result.kind === 'created' || result.kind === 'replayed') await store.saved(result.authorization.id);
     switch (result.kind) {
       case 'invalid_card_token':
         return sendError(res, 400, 'invalid_card_token', `unknown card_token; use one of ${CARD_TOKENS.join(', ')}`);
@@ -46,8 +48,9 @@ export function authorizationRoutes(store: AuthorizationStore, faults: FaultInje
   });
 
   for (const transition of TRANSITIONS) {
-    router.post(`/authorizations/:id/${transition}`, (req: Request<{ id: string }>, res) => {
+    router.post(`/authorizations/:id/${transition}`, async (req: Request<{ id: string }>, res) => {
       const result = store.apply(req.params.id, transition);
+      if (result.kind === 'ok') await store.saved(result.authorization.id);
       switch (result.kind) {
         case 'not_found':
           return sendError(res, 404, 'not_found', `no authorization ${req.params.id}`);

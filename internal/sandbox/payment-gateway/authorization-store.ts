@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AuthorizationJournal } from './authorization-journal.ts';
 
 export type AuthorizationStatus = 'approved' | 'declined' | 'captured' | 'voided' | 'refunded';
 export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'suspected_fraud';
@@ -66,16 +67,50 @@ export const DEFAULT_MAX_AUTHORIZATIONS = 200_000;
  * The sandbox's authorizations, in memory and bounded: beyond the limit the
  * oldest are forgotten (with their idempotency keys). Every method is
  * synchronous, so concurrent requests with one key cannot both create.
+ * With a journal, every change is also stored there (in order, per
+ * authorization): answer only once `saved(id)` resolves, so an answer the
+ * client got survives a restart; `restore()` loads the journal at start.
  */
 export class AuthorizationStore {
   readonly #maxAuthorizations: number;
+  readonly #journal: AuthorizationJournal | undefined;
+  readonly #saving = new Map<string, Promise<void>>();
   readonly #byId = new Map<string, StoredAuthorization>();
   readonly #idByKey = new Map<string, string>();
   #created = 0;
   #byStatus: StatusCounts = emptyCounts();
 
-  constructor(options: { maxAuthorizations?: number | undefined } = {}) {
+  constructor(options: { maxAuthorizations?: number | undefined; journal?: AuthorizationJournal | undefined } = {}) {
     this.#maxAuthorizations = Math.max(1, options.maxAuthorizations ?? DEFAULT_MAX_AUTHORIZATIONS);
+    this.#journal = options.journal;
+  }
+
+  /** Loads what the journal kept (before serving); restored authorizations are kept, not counted as created. */
+  async restore(): Promise<void> {
+    if (!this.#journal) return;
+    for (const record of await this.#journal.load(this.#maxAuthorizations)) {
+      if (this.#byId.has(record.id)) continue;
+      this.#byId.set(record.id, { ...record });
+      this.#idByKey.set(record.idempotencyKey, record.id);
+      this.#byStatus[record.status] += 1;
+    }
+  }
+
+  /** Resolves once the authorization's latest change is in the journal (at once without one). */
+  saved(id: string): Promise<void> {
+    return this.#saving.get(id) ?? Promise.resolve();
+  }
+
+  #record(stored: StoredAuthorization): void {
+    const journal = this.#journal;
+    if (!journal) return;
+    const snapshot = { ...stored };
+    const next = (this.#saving.get(stored.id) ?? Promise.resolve()).catch(() => undefined).then(() => journal.save(snapshot));
+    this.#saving.set(stored.id, next);
+    next.then(
+      () => this.#saving.get(stored.id) === next && this.#saving.delete(stored.id),
+      () => undefined,
+    );
   }
 
   authorize(input: AuthorizeInput): AuthorizeResult {
@@ -104,6 +139,7 @@ export class AuthorizationStore {
     this.#idByKey.set(stored.idempotencyKey, stored.id);
     this.#created += 1;
     this.#byStatus[stored.status] += 1;
+    this.#record(stored);
     this.#evictBeyondLimit();
     return { kind: 'created', authorization: toView(stored) };
   }
@@ -126,6 +162,7 @@ export class AuthorizationStore {
       this.#byStatus[from] -= 1;
       this.#byStatus[to] += 1;
       stored.status = to;
+      this.#record(stored);
     } else if (stored.status !== to) {
       return { kind: 'invalid_state', status: stored.status };
     }

@@ -7,6 +7,8 @@ import { FaultInjector } from './faults.ts';
 import { sendError } from './send-error.ts';
 
 export interface SandboxAppOptions {
+  /** The authorizations (restored from a journal by the caller); a fresh in-memory store by default. */
+  readonly store?: AuthorizationStore;
   /** Beyond this many authorizations the oldest are forgotten. Default 200 000. */
   readonly maxAuthorizations?: number;
   /** Drives latency and fault rates; `Math.random` by default. */
@@ -27,7 +29,7 @@ export interface SandboxAppOptions {
  * `/v1` (where faults apply), the control plane under `/admin`, `/healthz`.
  */
 export function createSandboxApp(options: SandboxAppOptions = {}): Express {
-  const store = new AuthorizationStore({ maxAuthorizations: options.maxAuthorizations });
+  const store = options.store ?? new AuthorizationStore({ maxAuthorizations: options.maxAuthorizations });
   const faults = new FaultInjector(options.random);
   const hung = new HungRequests(options.closeSignal);
   const counter: RequestCounter = { requests: 0 };

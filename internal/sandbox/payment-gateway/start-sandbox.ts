@@ -1,9 +1,13 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthorizationJournal } from './authorization-journal.ts';
+import { AuthorizationStore } from './authorization-store.ts';
 import { createSandboxApp, type SandboxAppOptions } from './sandbox-app.ts';
 
-export interface PaymentSandboxOptions extends Omit<SandboxAppOptions, 'closeSignal'> {
+export interface PaymentSandboxOptions extends Omit<SandboxAppOptions, 'closeSignal' | 'store'> {
+  /** Keeps the authorizations across restarts (loaded before listening); in memory only without one. */
+  readonly journal?: AuthorizationJournal;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
@@ -21,9 +25,11 @@ export interface RunningPaymentSandbox {
 }
 
 export async function startPaymentSandbox(options: PaymentSandboxOptions = {}): Promise<RunningPaymentSandbox> {
-  const { port = 0, host = '127.0.0.1', ...appOptions } = options;
+  const { port = 0, host = '127.0.0.1', journal, ...appOptions } = options;
+  const store = new AuthorizationStore({ maxAuthorizations: appOptions.maxAuthorizations, journal });
+  await store.restore();
   const closing = new AbortController();
-  const server = createServer(createSandboxApp({ ...appOptions, closeSignal: closing.signal }));
+  const server = createServer(createSandboxApp({ ...appOptions, store, closeSignal: closing.signal }));
   server.listen(port, host);
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   const actualPort = (server.address() as AddressInfo).port;

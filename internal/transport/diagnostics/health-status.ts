@@ -1,3 +1,4 @@
+import type { SizingReport } from '../../platform/sizing/resource-sizing.ts';
 import type { Readiness } from '../../app/health/check-readiness.use-case.ts';
 import type { QueueDepth } from '../../domain/jobs/job.ts';
 import type { ScheduleStatus } from '../../platform/scheduler/scheduler.ts';
@@ -31,6 +32,8 @@ export interface HealthStatusSources {
   readonly breakers: () => Readonly<Record<string, BreakerStats>>;
   readonly schedules: () => { readonly instance: string; readonly schedules: readonly ScheduleStatus[] };
   readonly activity: () => SubscriberStats;
+  /** What was sized from the container's limits at start, and why (undefined: not sized). */
+  readonly sizing?: SizingReport;
   /** Configuration reloads: what applied, what was refused and why, what waits for a restart. */
   readonly config?: () => unknown;
 }
@@ -63,6 +66,7 @@ export async function healthStatus(sources: HealthStatusSources, timeoutMs: numb
     pools: await section(() => Promise.resolve(sources.pools())),
     job_queues: 'error' in queues ? queues : queues.map((depth) => ({ queue: depth.queue, counts: depth.counts })),
     breakers: await section(() => Promise.resolve(sources.breakers())),
+    sizing: sources.sizing ?? null,
     schedules:
       'error' in schedules
         ? schedules

@@ -75,6 +75,33 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a one-time password reset token (admin)
+         * @description Issues a token with which the user sets a password (`POST /v1/auth/password-reset`): for a
+         *     user created without one, or one who forgot theirs. No email is sent: the token is shown
+         *     here, once (only its hash is stored), for the admin to hand over. It expires after
+         *     `PASSWORD_RESET_TTL_MS` and replaces any token issued before; the user's password and
+         *     sessions stay as they are until it is redeemed.
+         */
+        post: operations["issuePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/activity": {
         parameters: {
             query?: never;
@@ -210,6 +237,54 @@ export interface paths {
          * @description Ends the session of the token sent; the token stops working at once.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password
+         * @description Sets a new password for the signed-in user, who proves the current one (the tries count
+         *     against the per-account sign-in limit: 429 `SIGN_IN_THROTTLED`). The new password follows
+         *     the registration rules (12 to 128 characters, not only whitespace, not the email). Every
+         *     session of the user ends, this one included; the answer carries a fresh session for the
+         *     caller. A wrong current password is 403 `WRONG_PASSWORD`.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a password with a reset token
+         * @description Redeems the one-time token an admin issued (`POST /v1/users/{id}/password-reset`) and sets
+         *     the user's password (registration rules). The token works once and only until it expires;
+         *     an unknown, used or expired one is 400 `INVALID_RESET_TOKEN`, and a password the rules
+         *     refuse leaves the token unused. Every session of the user ends; sign in with the new
+         *     password. Limited per client address like sign-in.
+         */
+        post: operations["redeemPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -402,6 +477,31 @@ export interface paths {
          *     table.
          */
         get: operations["listSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/product-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Best-selling products (a read model fed by the integration events)
+         * @description Admin only (403 `FORBIDDEN` for customers).
+         *     Units sold, revenue and paid orders per product, best sellers first (up to `limit`).
+         *     Kept by the `product-sales` consumer from `order.paid` and from the `order.cancelled`
+         *     of a paid order (docs/events.md), so it trails the orders by the relay's delay
+         *     (milliseconds when all is well; see `outbox_lag_seconds`). Each event counts once
+         *     however often it is delivered.
+         */
+        get: operations["listProductSales"];
         put?: never;
         post?: never;
         delete?: never;
@@ -726,6 +826,23 @@ export interface components {
             email: string;
             password: string;
         };
+        ChangePasswordRequest: {
+            current_password: string;
+            /** @description 12 to 128 characters (after Unicode NFKC), not only whitespace, not the email. */
+            new_password: string;
+        };
+        RedeemPasswordResetRequest: {
+            /** @description The token `POST /v1/users/{id}/password-reset` returned. */
+            token: string;
+            /** @description 12 to 128 characters (after Unicode NFKC), not only whitespace, not the email. */
+            new_password: string;
+        };
+        PasswordResetIssued: {
+            /** @description The one-time token; shown only in this answer. */
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
         LoginResponse: {
             /** @description Opaque bearer token; send it as `Authorization: Bearer <token>`. */
             token: string;
@@ -923,6 +1040,26 @@ export interface components {
             checks: {
                 [key: string]: components["schemas"]["DependencyCheck"];
             };
+        };
+        ProductSalesList: {
+            items: components["schemas"]["ProductSales"][];
+        };
+        ProductSales: {
+            /**
+             * Format: uuid
+             * @description The product.
+             */
+            product_id: string;
+            /** @description Units in paid orders, less those of paid orders cancelled since. */
+            units_sold: number;
+            revenue: components["schemas"]["Money"];
+            /** @description Paid orders with this product, less those cancelled since. */
+            orders: number;
+            /**
+             * Format: date-time
+             * @description When an event last changed these numbers.
+             */
+            updated_at: string;
         };
         ScheduleList: {
             /** @description The replica that answered (its counters are its own). */
@@ -1699,6 +1836,46 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    issuePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path: {
+                /** @description The user's id. */
+                id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token, shown this once. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "Jp7m2Qx0Vb9sK4wEr1tYh6uLc3nAf8gDz5oWi2kPq0M",
+                     *       "expires_at": "2026-11-26T12:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PasswordResetIssued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listUserActivity: {
         parameters: {
             query?: {
@@ -1965,6 +2142,99 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "new_password": "a brand new and long passphrase"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description The password changed; every other session ended. Use the new token from now on. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "3q2-7wX9bV1kZp4NcYt8Lh0sRf6aJm5uEo2iGd7Wn1Q",
+                     *       "token_type": "Bearer",
+                     *       "expires_at": "2026-11-25T13:46:30.204Z",
+                     *       "user": {
+                     *         "id": "0199a3b0-7c1e-7cc2-8a7e-3c1b5f0e6d21",
+                     *         "name": "Ada Lovelace",
+                     *         "email": "ada@example.com",
+                     *         "roles": [
+                     *           "customer"
+                     *         ],
+                     *         "created_at": "2026-11-25T12:00:00.000Z",
+                     *         "updated_at": "2026-11-25T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeemPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "Jp7m2Qx0Vb9sK4wEr1tYh6uLc3nAf8gDz5oWi2kPq0M",
+                 *       "new_password": "a brand new and long passphrase"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RedeemPasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is set; every session of the user ended. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2666,6 +2936,58 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProductSales: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of items in the page. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: {
+                /** @description Caller-chosen request id, used as the trace id and echoed in the `X-Request-Id` response header. The server generates one when it is absent. */
+                "X-Request-Id"?: components["parameters"]["XRequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The best sellers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "product_id": "01a23cf6-7fe3-7259-ae51-b210a37981f0",
+                     *           "units_sold": 42,
+                     *           "revenue": {
+                     *             "amount": 52500,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "orders": 37,
+                     *           "updated_at": "2026-12-03T09:15:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProductSalesList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -20,9 +20,11 @@ import { ordersRouter, type OrderUseCases } from './orders/orders.routes.ts';
 import { productsRouter, type ProductUseCases } from './products/products.routes.ts';
 import { rateLimiter } from './rate-limit.ts';
 import { schedulesRouter, type ScheduleUseCases } from './schedules/schedules.routes.ts';
+import { productSalesRouter, type ProductSalesUseCases } from './events/product-sales.routes.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import { cacheValidatorRouteMatchers } from './openapi-route-cache.ts';
+import { chain } from './middleware-chain.ts';
 import { assertUnambiguousRoutes } from './route-table.ts';
 import { trustProxySetting } from './trust-proxy.ts';
 import { usersRouter, type UserUseCases } from './users/users.routes.ts';
@@ -55,6 +57,8 @@ export interface AppDeps {
   readonly orders: OrderUseCases;
   readonly jobs: JobUseCases;
   readonly schedules: ScheduleUseCases;
+  /** The integration events' read models; the routes are absent without them. */
+  readonly productSales?: ProductSalesUseCases | undefined;
   readonly activity: ActivityUseCases;
   readonly flags: FlagUseCases;
   /** Gray release: which variant of the use-cases serves each API request. */
@@ -90,26 +94,39 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('etag');
   app.set('trust proxy', trustProxySetting(deps.http.trustProxy));
 
-  app.use(requestContext(deps.http.requestBudgetMs, deps.logger, deps.tracing));
   const { metrics } = deps;
-  if (metrics) app.use(requestMetrics(metrics.observeRequest, metrics.scrape ? METRICS_PATH : undefined));
-  app.use(accessLog(deps.logger));
-  app.use((_req, res, next) => {
-    if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
-    next();
-  });
   const { corsOrigins } = deps.http;
-  app.use(securityHeaders(typeof corsOrigins === 'string' ? () => splitList(corsOrigins) : () => splitList(corsOrigins())));
-  // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
-  app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
-  app.use(authentication(deps.authenticate));
-  app.use('/v1', releaseChannel(deps.release));
-
   const { windowMs, stores } = deps.rateLimit;
   const onLimited = metrics ? (name: string) => metrics.rateLimited(name) : undefined;
-  // Probes are never limited: only the API is.
-  app.use('/v1', rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }));
-  app.use(['/v1/auth/login', '/v1/auth/register'], rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }));
+  // Steps 1-3 and 4-5 each as one layer (see middleware-chain.ts: express's per-layer `next` was a large part of a read's cost).
+  app.use(
+    chain([
+      { handler: requestContext(deps.http.requestBudgetMs, deps.logger, deps.tracing) },
+      ...(metrics ? [{ handler: requestMetrics(metrics.observeRequest, metrics.scrape ? METRICS_PATH : undefined) }] : []),
+      { handler: accessLog(deps.logger) },
+      {
+        handler: (_req, res, next) => {
+          if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
+          next();
+        },
+      },
+      { handler: securityHeaders(typeof corsOrigins === 'string' ? () => splitList(corsOrigins) : () => splitList(corsOrigins())) },
+    ]),
+  );
+  // Scrapes are not API traffic: outside /v1, so never rate limited, and public.
+  app.get(METRICS_PATH, metrics?.scrape ? metricsEndpoint(metrics.scrape) : metricsNotHere());
+  app.use(
+    chain([
+      { handler: authentication(deps.authenticate) },
+      { handler: releaseChannel(deps.release), under: ['/v1'] },
+      // Probes are never limited: only the API is.
+      { handler: rateLimiter({ name: 'api', windowMs, limit: deps.rateLimit.apiPerWindow, per: 'caller', onLimited, ...(stores ? { store: stores.api } : {}) }), under: ['/v1'] },
+      {
+        handler: rateLimiter({ name: 'auth', windowMs, limit: deps.rateLimit.authPerWindow, per: 'address', onLimited, ...(stores ? { store: stores.auth } : {}) }),
+        under: ['/v1/auth/login', '/v1/auth/register', '/v1/auth/password-reset'],
+      },
+    ]),
+  );
 
   app.use(express.json({ limit: deps.http.bodyLimitBytes, type: JSON_TYPES, strict: false, verify: rejectInvalidUtf8 }));
   app.get('/openapi.yaml', (_req, res) => {
@@ -118,9 +135,8 @@ export function buildApp(deps: AppDeps): Express {
   // The browser reference of that contract; outside it, so before its validation.
   app.use(docsRouter());
   cacheValidatorRouteMatchers();
-  app.use(headRequests.asGet);
-  app.use(
-    OpenApiValidator.middleware({
+  // The validator's own steps (metadata, security, request checks) as one layer too, HEAD seen as GET around them.
+  const validator = OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
       // Query and path values are converted anyway; coercion would also turn a
       // JSON number into a string in the body, which must stay a 400.
@@ -132,9 +148,9 @@ export function buildApp(deps: AppDeps): Express {
       ajvFormats: { mode: 'full' },
       ignorePaths: /^\/openapi\.yaml$/,
       fileUploader: false,
-    }),
-  );
-  app.use(headRequests.restore, headRequests.restoreOnError);
+  });
+  app.use(chain([{ handler: headRequests.asGet }, { handler: validator }, { handler: headRequests.restore }]));
+  app.use(headRequests.restoreOnError);
 
   // Each router under its path prefix: a request only tries the routes of the router its path names.
   app.use(healthRouter(deps.checkReadiness));
@@ -144,6 +160,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/v1/products', productsRouter(deps.products));
   app.use('/v1/orders', ordersRouter(deps.orders));
   app.use('/v1/admin/schedules', schedulesRouter(deps.schedules));
+  if (deps.productSales) app.use('/v1/admin/product-sales', productSalesRouter(deps.productSales));
   app.use('/v1/admin/flags', flagsRouter(deps.flags));
   app.use('/v1/admin', jobsRouter(deps.jobs));
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { DomainError, ValidationError, type ErrorKind } from '../../domain/shared/domain-error.ts';
 import { AuthenticationRequiredError } from '../../domain/identity/identity.errors.ts';
+import { fieldPointer } from './field-pointer.ts';
 import { sendProblem, type FieldError, type ProblemInit } from './problem.ts';
 import { ClientClosedError, DeadlineExceededError } from './request-context.ts';
 import { INVALID_UTF8 } from './utf8-body.ts';
@@ -8,7 +9,7 @@ import { INVALID_UTF8 } from './utf8-body.ts';
 /** One place maps every failure to problem+json; unknown errors are a bare 500. */
 export function errorHandler(): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const problem = toProblem(securityFailure(error, req.authError) ?? error);
+    const problem = toProblem(securityFailure(error, req.authError) ?? error, req.method);
     // 5xx are ours (or a dependency's) to look into: the access line carries the error.
     if (problem.status >= 500) recordForAccessLog(res, error);
     sendProblem(req, res, problem);
@@ -22,8 +23,9 @@ function securityFailure(error: unknown, authError: DomainError | undefined): Do
   return authError ?? new AuthenticationRequiredError();
 }
 
-export function toProblem(error: unknown): ProblemInit {
-  if (error instanceof DomainError) return fromDomainError(error);
+/** The problem for a failure; `method` tells where the request carried the fields a validation error names. */
+export function toProblem(error: unknown, method = 'POST'): ProblemInit {
+  if (error instanceof DomainError) return fromDomainError(error, method);
   if (error instanceof DeadlineExceededError || error instanceof ClientClosedError || isAbortOf(error)) {
     return { status: 503, code: 'DEADLINE_EXCEEDED', title: 'The request ran out of time', detail: 'Try again later.', headers: { 'Retry-After': '1' } };
   }
@@ -46,11 +48,14 @@ const STATUS_BY_KIND: Record<ErrorKind, { status: number; title: string }> = {
   unprocessable: { status: 422, title: 'The request cannot be processed' },
 };
 
-function fromDomainError(error: DomainError): ProblemInit {
+function fromDomainError(error: DomainError, method: string): ProblemInit {
   const { status, title } = STATUS_BY_KIND[error.kind];
-  const errors = error instanceof ValidationError ? error.issues : undefined;
-  const details = detailsOf(error);
-  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...(details ? { extensions: details } : {}), headers: headersFor(error) };
+  const errors = error instanceof ValidationError ? error.issues.map((issue) => ({ pointer: fieldPointer(issue.field, method), message: issue.message })) : undefined;
+  const retryAfterSeconds = retryAfterOf(error);
+  // The hint is told in the body too, for clients that do not read headers.
+  const details = { ...detailsOf(error), ...(retryAfterSeconds === undefined ? {} : { retry_after_seconds: retryAfterSeconds }) };
+  const extensions = Object.keys(details).length > 0 ? { extensions: details } : {};
+  return { status, code: error.code, title, detail: error.message, ...(errors ? { errors } : {}), ...extensions, headers: headersFor(error) };
 }
 
 interface HttpLikeError {
@@ -131,12 +136,9 @@ function headersFor(error: DomainError): Record<string, string> {
   return {};
 }
 
-// Errors that say when to come back: a gateway's Retry-After, a request in progress.
+// Errors that say when to come back (a gateway's Retry-After, a request in progress), in whole seconds.
 function retryAfterOf(error: DomainError): number | undefined {
-  const { retryAfterMs, details } = error as DomainError & { retryAfterMs?: unknown; details?: { retryAfterSeconds?: unknown } };
-  if (typeof retryAfterMs === 'number') return Math.max(1, Math.ceil(retryAfterMs / 1000));
-  if (typeof details?.retryAfterSeconds === 'number') return details.retryAfterSeconds;
-  return undefined;
+  return error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
 }
 
 /** A domain error's `details`, as snake_case problem extension members. */

@@ -76,6 +76,8 @@ describe('the diagnostics listener bound to a non-loopback address with a token'
       pools: { database: { total: expect.any(Number) as number, idle: expect.any(Number) as number, waiting: 0, max: 10 } },
       breakers: { payment_gateway: { state: 'closed', running: 0, queued: 0 } },
       activity: { subscribers: 0, users: 0, buffered_events: 0 },
+      // What was sized from the container's limits, with the reason of each choice.
+      sizing: { cpus: expect.any(Number) as number, heap: { limit_bytes: expect.any(Number) as number }, choices: expect.arrayContaining([expect.objectContaining({ setting: 'PASSWORD_HASH_CONCURRENCY', source: 'explicit' })]) as unknown[] },
     });
     expect(body.job_queues).toEqual(expect.arrayContaining([expect.objectContaining({ queue: 'order-confirmation', counts: expect.objectContaining({ created: expect.any(Number) as number }) as object })]));
     const schedules = body.schedules as { instance: string; items: { name: string; runs: number; skipped: object }[] };

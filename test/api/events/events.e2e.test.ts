@@ -93,6 +93,9 @@ describe('integration events without NATS (embedded default)', () => {
       return rows[0];
     });
     expect(sales).toEqual({ units_sold: '2', revenue_minor: '1400', orders_count: '1' });
+    const listed = await admin.api.GET('/v1/admin/product-sales', { params: { query: { limit: 10 } } });
+    expect(listed.data?.items).toContainEqual(expect.objectContaining({ product_id: product.id, units_sold: 2, revenue: { amount: 1400, currency: 'EUR' }, orders: 1 }));
+    expect((await customer.api.GET('/v1/admin/product-sales')).response.status).toBe(403);
     const { rows } = await world.app.database.pool.query<{ pending: string }>('SELECT count(*) AS pending FROM outbox WHERE published_at IS NULL');
     expect(rows[0]?.pending).toBe('0');
   });

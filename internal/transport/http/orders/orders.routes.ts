@@ -34,7 +34,7 @@ export function ordersRouter(useCases: OrderUseCases): Router {
     if (outcome.kind !== 'refused') return sendOrder(res, outcome);
     // A fresh refusal is answered like any failure; a replayed one as it was first (with the first request's trace id).
     if (!outcome.replayed) throw outcome.error;
-    sendProblem(req, res, toProblem(outcome.error), outcome.traceId);
+    sendProblem(req, res, toProblem(outcome.error, req.method), outcome.traceId);
   });
 
   router.get('/', async (req, res) => {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { IssuePasswordReset } from '../../../app/auth/issue-password-reset.use-case.ts';
 import type { CreateUser } from '../../../app/users/create-user.use-case.ts';
 import type { DeleteUser } from '../../../app/users/delete-user.use-case.ts';
 import type { GetUser } from '../../../app/users/get-user.use-case.ts';
@@ -14,6 +15,7 @@ export interface UserUseCases {
   readonly listUsers: ListUsers;
   readonly updateUser: UpdateUser;
   readonly deleteUser: DeleteUser;
+  readonly issuePasswordReset: IssuePasswordReset;
 }
 
 // Requests reach these handlers only after validation against the contract,
@@ -33,6 +35,12 @@ export function usersRouter(useCases: UserUseCases): Router {
     const page = await useCases.listUsers.execute(req.ctx, { limit, cursor });
     const body: UserPageDto = { items: page.items.map(toUserDto), next_cursor: page.nextCursor };
     res.json(body);
+  });
+
+  router.post('/:id/password-reset', async (req, res) => {
+    const issued = await useCases.issuePasswordReset.execute(req.ctx, req.params.id);
+    // Shown once: no cache may keep it.
+    res.status(201).set('Cache-Control', 'no-store').json({ token: issued.token, expires_at: issued.expiresAt.toISOString() });
   });
 
   router.get('/:id', async (req, res) => {

@@ -78,7 +78,7 @@ export interface UpdateUserResponse {
 
 export interface DeleteUserRequest {
   id: string;
-  /** The user's etag as last read; required ("*" deletes whatever the version). */
+  /** The etag read last; empty (or "*") deletes whatever the version. */
   etag: string;
 }
 

@@ -1,7 +1,0 @@
-import { describeProductRepositoryContract } from '../../domain/product/product-repository.contract.ts';
-import { InMemoryProductRepository } from './in-memory-product-repository.ts';
-
-describeProductRepositoryContract('in memory', () => ({
-  repo: new InMemoryProductRepository(),
-  cleanup: () => undefined,
-}));

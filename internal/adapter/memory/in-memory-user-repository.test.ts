@@ -1,7 +1,0 @@
-import { describeUserRepositoryContract } from '../../domain/user/user-repository.contract.ts';
-import { InMemoryUserRepository } from './in-memory-user-repository.ts';
-
-describeUserRepositoryContract('in memory', () => ({
-  repo: new InMemoryUserRepository(),
-  cleanup: () => undefined,
-}));

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { Status } from 'nice-grpc';
+import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-error-details';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grpcClients, type GrpcClients } from '../../support/grpc-client.ts';
+import { startTestApp, type TestApp } from '../../support/test-app.ts';
+import { revokedToken, unknownToken } from '../../support/tokens.ts';
+
+let app: TestApp;
+let anonymous: GrpcClients;
+const opened: GrpcClients[] = [];
+
+function clients(token?: string): GrpcClients {
+  const created = grpcClients(app.service.grpcPort!, token);
+  opened.push(created);
+  return created;
+}
+
+async function failure(promise: Promise<unknown>): Promise<RichClientError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof RichClientError)) throw new Error(`expected a rich gRPC error, got ${String(error)}`);
+  return error;
+}
+
+function reasonOf(error: RichClientError): string | undefined {
+  return error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason;
+}
+
+function violations(error: RichClientError): string[] {
+  return error.extra.filter((detail): detail is BadRequest => detail.$type === BadRequest.$type).flatMap((detail) => detail.fieldViolations.map((v) => v.field));
+}
+
+beforeAll(async () => {
+  app = await startTestApp({ RATE_LIMIT_API_PER_WINDOW: '100000' });
+  anonymous = clients();
+});
+
+afterAll(async () => {
+  for (const created of opened) created.close();
+  await app?.stop();
+});
+
+describe('gRPC over HTTP/2 beside REST', () => {
+  it('when a customer registers and signs in over gRPC, then GetCurrentUser and REST agree on the user', async () => {
+    const email = `grpc.${randomBytes(4).toString('hex')}@example.com`;
+    const registered = await anonymous.auth.register({ name: 'Grace', email, password: 'a long enough password' });
+    const session = await anonymous.auth.login({ email, password: 'a long enough password' });
+    const me = await clients(session.token).auth.getCurrentUser({});
+
+    expect(registered.user?.email).toBe(email);
+    expect(session.tokenType).toBe('Bearer');
+    expect(me.user?.id).toBe(registered.user?.id);
+    const { data } = await app.clientWithToken(session.token).GET('/v1/auth/me');
+    expect(data?.id).toBe(me.user?.id);
+  });
+
+  it('when an admin creates, reads, lists, updates and deletes a user, then each answers as REST does', async () => {
+    const admin = clients((await app.admin()).token);
+    const email = `made.${randomBytes(4).toString('hex')}@example.com`;
+    const { user } = await admin.users.createUser({ name: 'Made', email, roles: [] });
+    const read = await admin.users.getUser({ id: user!.id });
+    const page = await admin.users.listUsers({ pageSize: 1, pageToken: '' });
+    const updated = await admin.users.updateUser({ id: user!.id, etag: read.user!.etag, name: 'Renamed', updateRoles: false, roles: [] });
+    const stale = await failure(admin.users.updateUser({ id: user!.id, etag: read.user!.etag, name: 'Again', updateRoles: false, roles: [] }));
+    await admin.users.deleteUser({ id: user!.id, etag: updated.user!.etag });
+    const gone = await failure(admin.users.getUser({ id: user!.id }));
+
+    expect(read.user?.roles).toEqual(['customer']);
+    expect(page.users).toHaveLength(1);
+    expect(page.nextPageToken).not.toBe('');
+    expect(updated.user?.name).toBe('Renamed');
+    expect(stale.code).toBe(Status.FAILED_PRECONDITION);
+    expect(reasonOf(stale)).toBe('PRECONDITION_FAILED');
+    expect(gone.code).toBe(Status.NOT_FOUND);
+    expect(reasonOf(gone)).toBe('USER_NOT_FOUND');
+  });
+
+  it('when products are created and listed by name prefix, then money is int64 minor units with a currency', async () => {
+    const admin = clients((await app.admin()).token);
+    const prefix = `Grpc${randomBytes(3).toString('hex')}`;
+    const { product } = await admin.products.createProduct({ sku: `SKU-${prefix}`, name: `${prefix} kettle`, description: '', price: { amountMinor: 1999n, currency: 'EUR' }, stock: 5 });
+    const listed = await anonymous.products.listProducts({ pageSize: 10, pageToken: '', namePrefix: prefix.toLowerCase() });
+    const changed = await admin.products.updateProduct({ id: product!.id, etag: product!.etag, stock: 7, price: undefined });
+
+    expect(listed.products.map((p) => p.id)).toEqual([product!.id]);
+    expect(listed.products[0]?.price).toEqual({ amountMinor: 1999n, currency: 'EUR' });
+    expect(changed.product?.stock).toBe(7);
+  });
+
+  it.each([
+    ['no token', undefined, 'AUTHENTICATION_REQUIRED'],
+    ['a malformed token', 'not a token at all', 'INVALID_TOKEN'],
+    ['an unknown token', 'unknown', undefined],
+    ['a revoked token', 'revoked', undefined],
+  ])('when GetCurrentUser is called with %s, then it is UNAUTHENTICATED', async (_name, kind, reason) => {
+    const token = kind === 'unknown' ? unknownToken() : kind === 'revoked' ? await revokedToken(app) : kind;
+    const error = await failure(clients(token === undefined ? undefined : token).auth.getCurrentUser({}));
+
+    expect(error.code).toBe(Status.UNAUTHENTICATED);
+    if (reason) expect(reasonOf(error)).toBe(reason);
+  });
+
+  it('when a customer reads another customer, then NOT_FOUND; when they list users, then PERMISSION_DENIED', async () => {
+    const [one, other] = [await app.customer(), await app.customer()];
+    const client = clients(one.token);
+
+    expect((await failure(client.users.getUser({ id: other.user.id }))).code).toBe(Status.NOT_FOUND);
+    expect((await failure(client.users.listUsers({ pageSize: 0, pageToken: '' }))).code).toBe(Status.PERMISSION_DENIED);
+  });
+
+  it.each([
+    ['GetUser id', (c: GrpcClients) => c.users.getUser({ id: 'nope' }), ['id']],
+    ['ListUsers page_size', (c: GrpcClients) => c.users.listUsers({ pageSize: 1000, pageToken: '' }), ['page_size']],
+    ['ListUsers page_token', (c: GrpcClients) => c.users.listUsers({ pageSize: 1, pageToken: 'garbage' }), ['page_token']],
+    ['CreateUser email and roles', (c: GrpcClients) => c.users.createUser({ name: 'x', email: 'not-an-email', roles: ['root'] }), ['email', 'roles']],
+    ['UpdateUser etag', (c: GrpcClients) => c.users.updateUser({ id: '00000000-0000-4000-8000-000000000000', etag: 'W/"1"', updateRoles: false, roles: [] }), ['etag']],
+    ['CreateProduct price', (c: GrpcClients) => c.products.createProduct({ sku: 'S-1', name: 'n', description: '', price: { amountMinor: -1n, currency: 'eur' }, stock: 0 }), ['price.amount_minor', 'price.currency']],
+    ['ListProducts page_size', (c: GrpcClients) => c.products.listProducts({ pageSize: -1, pageToken: '', namePrefix: '' }), ['page_size']],
+    ['GetOrder id', (c: GrpcClients) => c.orders.getOrder({ id: '1' }), ['id']],
+    ['ListOrders status', (c: GrpcClients) => c.orders.listOrders({ pageSize: 0, pageToken: '', userId: '', status: 'lost' }), ['status']],
+  ])('when %s is bad, then INVALID_ARGUMENT names the field', async (_name, call, fields) => {
+    const admin = clients((await app.admin()).token);
+    const error = await failure(call(admin));
+
+    expect(error.code).toBe(Status.INVALID_ARGUMENT);
+    expect(['VALIDATION_FAILED', 'INVALID_CURSOR']).toContain(reasonOf(error));
+    expect(violations(error)).toEqual(expect.arrayContaining(fields));
+  });
+
+  it('when health is checked, then the server and each service are SERVING', async () => {
+    const overall = await anonymous.health.check({ service: '' });
+    const users = await anonymous.health.check({ service: 'ordersvc.v1.UserService' });
+
+    expect(overall.status).toBe(1);
+    expect(users.status).toBe(1);
+  });
+
+  it('when the sign-in limit is spent, then RESOURCE_EXHAUSTED carries RetryInfo', async () => {
+    const limited = await startTestApp({ RATE_LIMIT_AUTH_PER_WINDOW: '2' });
+    const client = grpcClients(limited.service.grpcPort!);
+    try {
+      const attempt = () => failure(client.auth.login({ email: 'nobody@example.com', password: 'wrong password here' }));
+      await attempt();
+      await attempt();
+      const error = await attempt();
+
+      expect(error.code).toBe(Status.RESOURCE_EXHAUSTED);
+      expect(reasonOf(error)).toBe('RATE_LIMITED');
+      expect(error.extra.some((detail) => detail.$type === RetryInfo.$type)).toBe(true);
+    } finally {
+      client.close();
+      await limited.stop();
+    }
+  });
+});
