@@ -65,7 +65,7 @@ import { createEvents } from './events.ts';
 import { OrderRecoveryJobs } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessions, sessionStoreSettings } from '../shared/session-store.ts';
-import { startIdentitySync, type RunningIdentitySync } from './identity-sync.ts';
+import { startIdentitySync } from './identity-sync.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
 import { createConfigReload } from './config-reload.ts';
@@ -76,7 +76,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
 import type { RunningHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
 import { MemoryStore } from 'express-rate-limit';
-import { startGrpc, type RunningGrpc } from './grpc.ts';
+import { startGrpc } from './grpc.ts';
 
 export interface RunningService {
   readonly port: number;
