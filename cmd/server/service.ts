@@ -149,7 +149,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
     await components.start({ name: 'payment gateway', stop: () => payments.close() });
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
-    const cursors = await openCursorSeal(config, database);
+    const cursorSeal = await openCursorSeal(config, logger, database);
+    await components.start({ name: 'cursor signing key', stop: () => cursorSeal.stop() });
+    const cursors = cursorSeal.seal;
     const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
     // An order's follow-ups (the confirmation of a paid one, its integration events) are written in the transaction of its change: both or neither.
     const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });
