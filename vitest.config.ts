@@ -16,7 +16,12 @@ export default defineConfig({
       exclude: ['**/*.test.ts', '**/*.d.ts', '**/*.contract.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'artifacts/coverage',
-      thresholds: { lines: 0, statements: 0, functions: 0, branches: 0 },
+      // Report even when a test fails, so the numbers are seen.
+      reportOnFailure: true,
+      // Provisional floor, not yet measured: the one full coverage run of this round ended with two
+      // failing tests (of other work in flight), and vitest then wrote no report. Raise it to a
+      // little below the numbers of the next green `npm run test:coverage`.
+      thresholds: { lines: 50, statements: 50, functions: 50, branches: 40 },
     },
   },
 });
