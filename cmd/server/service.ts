@@ -65,7 +65,7 @@ import { createEvents } from './events.ts';
 import { OrderRecoveryJobs } from '../../internal/app/jobs/order-recovery.job.ts';
 import { startActivity, type RunningActivity } from './activity.ts';
 import { createSessions, sessionStoreSettings } from '../shared/session-store.ts';
-import { startIdentitySync, type RunningIdentitySync } from './identity-sync.ts';
+import { startIdentitySync } from './identity-sync.ts';
 import { checkDiagnosticsSettings, startDiagnostics, type RunningDiagnostics } from './diagnostics.ts';
 import { createMetrics } from './metrics.ts';
 import { createConfigReload } from './config-reload.ts';
@@ -76,7 +76,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { combineQueryObservers } from '../../internal/adapter/postgres/database.ts';
 import type { RunningHttpServer } from '../../internal/platform/lifecycle/http-server.ts';
 import { MemoryStore } from 'express-rate-limit';
-import { startGrpc, type RunningGrpc } from './grpc.ts';
+import { startGrpc } from './grpc.ts';
 
 export interface RunningService {
   readonly port: number;
@@ -149,7 +149,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
     await components.start({ name: 'payment gateway', stop: () => payments.close() });
     // Built before the repositories that enqueue in their transactions (jobQueue.enqueueInTransaction); started below.
-    const cursors = await openCursorSeal(config, database);
+    const cursorSeal = await openCursorSeal(config, logger, database);
+    await components.start({ name: 'cursor signing key', stop: () => cursorSeal.stop() });
+    const cursors = cursorSeal.seal;
     const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
     // An order's follow-ups (the confirmation of a paid one, its integration events) are written in the transaction of its change: both or neither.
     const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });

@@ -29,7 +29,11 @@ export async function openPaymentGateway(
   sandboxPool?: pg.Pool,
 ): Promise<OpenedPaymentGateway> {
   const journal = sandboxPool ? new PostgresAuthorizationJournal(sandboxPool) : undefined;
-  const sandbox = config.payment.gatewayUrl === '' ? await startPaymentSandbox({ port: 0, journal }) : undefined;
+  const sandbox = config.payment.gatewayUrl === '' ? await startPaymentSandbox({
+          port: 0,
+          journal,
+          onRestoreFailed: (error) => logger.warn({ error: error.message }, 'sandbox payment gateway cannot load its authorizations yet; retrying'),
+        }) : undefined;
   if (sandbox) logger.info({ url: sandbox.url }, 'sandbox payment gateway started (PAYMENT_GATEWAY_URL is empty)');
   const gateway = new HttpPaymentGateway({
     baseUrl: sandbox?.url ?? config.payment.gatewayUrl,

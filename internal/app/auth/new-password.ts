@@ -10,6 +10,6 @@ export function acceptNewPassword(raw: string, email: string, field: string): st
     return checkNewPassword(raw, email);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(error.message, error.issues.map((issue) => ({ ...issue, pointer: `/body/${field}` })));
+    throw new ValidationError(error.message, error.issues.map((issue) => ({ ...issue, field })));
   }
 }

@@ -6,8 +6,15 @@ import { AuthorizationStore } from './authorization-store.ts';
 import { createSandboxApp, type SandboxAppOptions } from './sandbox-app.ts';
 
 export interface PaymentSandboxOptions extends Omit<SandboxAppOptions, 'closeSignal' | 'store'> {
-  /** Keeps the authorizations across restarts (loaded before listening); in memory only without one. */
+  /**
+   * Keeps the authorizations across restarts; in memory only without one.
+   * Until what it kept is loaded (retried while its database is down), the
+   * sandbox answers 503 like a gateway that is down, so it never answers
+   * twice for one idempotency key.
+   */
   readonly journal?: AuthorizationJournal;
+  /** Told each time loading the journal fails (it is retried). */
+  readonly onRestoreFailed?: (error: Error) => void;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
@@ -25,11 +32,16 @@ export interface RunningPaymentSandbox {
 }
 
 export async function startPaymentSandbox(options: PaymentSandboxOptions = {}): Promise<RunningPaymentSandbox> {
-  const { port = 0, host = '127.0.0.1', journal, ...appOptions } = options;
+  const { port = 0, host = '127.0.0.1', journal, onRestoreFailed, ...appOptions } = options;
   const store = new AuthorizationStore({ maxAuthorizations: appOptions.maxAuthorizations, journal });
-  await store.restore();
   const closing = new AbortController();
-  const server = createServer(createSandboxApp({ ...appOptions, store, closeSignal: closing.signal }));
+  const restoring = restoreUntilDone(store, closing.signal, onRestoreFailed);
+  const app = createSandboxApp({ ...appOptions, store, closeSignal: closing.signal });
+  const server = createServer((request, response) => {
+    if (restoring.done) return void app(request, response);
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"starting: authorizations not loaded yet"}');
+  });
+  await restoring.first;
   server.listen(port, host);
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   const actualPort = (server.address() as AddressInfo).port;
@@ -42,9 +54,43 @@ export async function startPaymentSandbox(options: PaymentSandboxOptions = {}): 
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         closing.abort();
+        restoring.stop();
         server.closeAllConnections();
       });
       return stopped;
     },
+  };
+}
+
+interface Restoring {
+  /** Settles after the first attempt (successful or not). */
+  readonly first: Promise<void>;
+  readonly done: boolean;
+  stop(): void;
+}
+
+/** Loads the journal, retrying (every 0.5 s to 5 s) until it works or the sandbox stops. Hand-written: the sandbox imports nothing of the service. */
+function restoreUntilDone(store: AuthorizationStore, signal: AbortSignal, onFailed: ((error: Error) => void) | undefined): Restoring {
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  let delayMs = 500;
+  const attempt = async (): Promise<void> => {
+    try {
+      await store.restore();
+      done = true;
+    } catch (error) {
+      if (signal.aborted) return;
+      onFailed?.(error instanceof Error ? error : new Error(String(error)));
+      timer = setTimeout(() => void attempt(), delayMs);
+      delayMs = Math.min(delayMs * 2, 5_000);
+    }
+  };
+  const first = attempt();
+  return {
+    first,
+    get done() {
+      return done;
+    },
+    stop: () => clearTimeout(timer),
   };
 }
