@@ -57,6 +57,8 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
       HOST: '127.0.0.1',
       PORT: String(port),
       DIAGNOSTICS_PORT: String(diagnosticsPort),
+      // The HTTP scenarios do not use gRPC; port 0 keeps two bench runs from clashing on 9090.
+      GRPC_PORT: '0',
       DATABASE_URL: databaseUrl,
       PAYMENT_GATEWAY_URL: sandbox.url,
       ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
