@@ -23,7 +23,7 @@ const CHECKS: readonly ((config: AppConfig) => void)[] = [
 ];
 
 /** What is wrong with the settings, one readable line each; empty when the service would start with them. */
-export function serviceSettingsProblems(config: AppConfig): string[] {
+function serviceSettingsProblems(config: AppConfig): string[] {
   return CHECKS.flatMap((check) => {
     try {
       check(config);

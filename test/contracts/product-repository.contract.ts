@@ -109,6 +109,17 @@ export function describeProductRepositoryContract(
         expect(found).toBeUndefined();
       });
 
+      it('when read with serveById, then it answers what findById answers, not stale', async () => {
+        const created = await createProduct('ONE');
+
+        const served = await repo.serveById(ctx, created.id);
+        const missing = await repo.serveById(ctx, uuidv7());
+
+        expect(served.value).toEqual(await repo.findById(ctx, created.id));
+        expect(served.stale).toBe(false);
+        expect(missing.value).toBeUndefined();
+      });
+
       it('when the caller mutates a returned product, then the stored product does not change', async () => {
         const created = await createProduct('MUG');
         const mutable = created as unknown as { name: string; price: { amountMinor: number } };

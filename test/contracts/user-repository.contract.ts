@@ -63,6 +63,17 @@ export function describeUserRepositoryContract(name: string, setup: () => UserRe
         expect(found).toBeUndefined();
       });
 
+      it('when read with serveById, then it answers what findById answers, not stale', async () => {
+        const created = await createUser('someone@example.com');
+
+        const served = await repo.serveById(ctx, created.id);
+        const missing = await repo.serveById(ctx, uuidv7());
+
+        expect(served.value).toEqual(await repo.findById(ctx, created.id));
+        expect(served.stale).toBe(false);
+        expect(missing.value).toBeUndefined();
+      });
+
       it('when the caller mutates a returned user, then the stored user does not change', async () => {
         const created = await createUser('ada@example.com', ['customer']);
         const mutable = created as unknown as { name: string; roles: string[] };

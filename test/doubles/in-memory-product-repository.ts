@@ -2,6 +2,7 @@ import { sameSku, type NewProduct, type Product } from '../../internal/domain/pr
 import { ProductNotFoundError, SkuTakenError } from '../../internal/domain/product/product.errors.ts';
 import type { ProductListQuery, ProductRepository } from '../../internal/domain/product/product-repository.ts';
 import type { Context } from '../../internal/domain/shared/context.ts';
+import { servedBySource, type Served } from '../../internal/domain/shared/served.ts';
 import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../internal/domain/shared/version.ts';
 
 /** Keeps products in a map and behaves like the PostgreSQL adapter; for use-case tests. */
@@ -22,6 +23,11 @@ export class InMemoryProductRepository implements ProductRepository {
       this.#products.set(product.id, created);
       return copy(created);
     });
+  }
+
+  // No cache in front: the source itself answers.
+  async serveById(ctx: Context, id: string): Promise<Served<Product | undefined>> {
+    return servedBySource(await this.findById(ctx, id));
   }
 
   findById(ctx: Context, id: string): Promise<Product | undefined> {

@@ -1,4 +1,5 @@
 import type { Context } from '../../internal/domain/shared/context.ts';
+import { servedBySource, type Served } from '../../internal/domain/shared/served.ts';
 import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../internal/domain/shared/version.ts';
 import { sameEmail, type NewUser, type User } from '../../internal/domain/user/user.ts';
 import { EmailTakenError, UserNotFoundError } from '../../internal/domain/user/user.errors.ts';
@@ -22,6 +23,11 @@ export class InMemoryUserRepository implements UserRepository {
       this.#users.set(user.id, created);
       return copy(created);
     });
+  }
+
+  // No cache in front: the source itself answers.
+  async serveById(ctx: Context, id: string): Promise<Served<User | undefined>> {
+    return servedBySource(await this.findById(ctx, id));
   }
 
   findById(ctx: Context, id: string): Promise<User | undefined> {

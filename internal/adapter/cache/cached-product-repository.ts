@@ -1,4 +1,5 @@
 import type { Context } from '../../domain/shared/context.ts';
+import type { Served } from '../../domain/shared/served.ts';
 import type { ExpectedVersion } from '../../domain/shared/version.ts';
 import type { NewProduct, Product } from '../../domain/product/product.ts';
 import type { ProductListQuery, ProductRepository } from '../../domain/product/product-repository.ts';
@@ -18,7 +19,11 @@ export class CachedProductRepository implements ProductRepository {
     this.#cache = cache;
   }
 
-  findById(ctx: Context, id: string): Promise<Product | undefined> {
+  async findById(ctx: Context, id: string): Promise<Product | undefined> {
+    return (await this.serveById(ctx, id)).value;
+  }
+
+  serveById(ctx: Context, id: string): Promise<Served<Product | undefined>> {
     return this.#cache.get(ctx, id, (signal) => this.#inner.findById({ ...ctx, signal }, id));
   }
 

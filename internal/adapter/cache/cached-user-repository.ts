@@ -1,4 +1,5 @@
 import type { Context } from '../../domain/shared/context.ts';
+import type { Served } from '../../domain/shared/served.ts';
 import type { ExpectedVersion } from '../../domain/shared/version.ts';
 import type { NewUser, User } from '../../domain/user/user.ts';
 import type { UserRepository } from '../../domain/user/user-repository.ts';
@@ -14,7 +15,11 @@ export class CachedUserRepository implements UserRepository {
     this.#cache = cache;
   }
 
-  findById(ctx: Context, id: string): Promise<User | undefined> {
+  async findById(ctx: Context, id: string): Promise<User | undefined> {
+    return (await this.serveById(ctx, id)).value;
+  }
+
+  serveById(ctx: Context, id: string): Promise<Served<User | undefined>> {
     return this.#cache.get(ctx, id, (signal) => this.#inner.findById({ ...ctx, signal }, id));
   }
 

@@ -4,7 +4,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hasRedisServerBinary, startRedisServer, type RedisServer } from '../../../test/support/redis-server.ts';
 import { testContext } from '../../../test/support/test-context.ts';
-import type { Context, ContextLogger } from '../../domain/shared/context.ts';
+import type { ContextLogger } from '../../domain/shared/context.ts';
 import { TwoLevelCache, type TwoLevelCacheOptions } from './two-level-cache.ts';
 
 interface Item {
@@ -20,10 +20,6 @@ const CLIENT_OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: fa
 
 const redisUrl = inject('redisUrl');
 const redisServerAvailable = await hasRedisServerBinary();
-
-function requestContext(): Context & { hints: NonNullable<Context['hints']> } {
-  return { ...testContext(), hints: {} };
-}
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -114,18 +110,18 @@ describe.runIf(redisUrl)('TwoLevelCache with Redis', () => {
     const [a, b] = [replicas.replica(), replicas.replica()];
     await replicas.subscribed(a, b);
     await a.get(testContext(), 'i1', () => Promise.resolve(item('i1', 1)));
-    expect((await a.get(testContext(), 'i1', mustNotLoad))?.version).toBe(1);
+    expect((await a.get(testContext(), 'i1', mustNotLoad)).value?.version).toBe(1);
 
     const startedAt = performance.now();
     await b.put(testContext(), 'i1', item('i1', 2));
     const seen = await eventually(
       () => a.get(testContext(), 'i1', mustNotLoad),
-      (value) => value?.version === 2,
+      ({ value }) => value?.version === 2,
       1_000,
     );
     const latencyMs = performance.now() - startedAt;
 
-    expect(seen?.version).toBe(2);
+    expect(seen.value?.version).toBe(2);
     expect(latencyMs).toBeLessThan(1_000);
     expect(a.stats()).toMatchObject({ invalidationsReceived: 1, loads: 1 });
     await annotate(`invalidation latency ${latencyMs.toFixed(1)} ms (put start → A serves v2)`);
@@ -151,8 +147,8 @@ describe.runIf(redisUrl)('TwoLevelCache with Redis', () => {
     await slowRead;
 
     expect(await client.hget(`${prefix}i1`, 'v')).toBe('2');
-    expect((await observer.get(testContext(), 'i1', mustNotLoad))?.version).toBe(2);
-    expect((await a.get(testContext(), 'i1', mustNotLoad))?.version).toBe(2);
+    expect((await observer.get(testContext(), 'i1', mustNotLoad)).value?.version).toBe(2);
+    expect((await a.get(testContext(), 'i1', mustNotLoad)).value?.version).toBe(2);
   });
 
   it('when 200 cold reads hit each of two replicas at once, then each replica loads once (two loads in all) and a third replica loads none', async () => {
@@ -178,23 +174,19 @@ describe.runIf(redisUrl)('TwoLevelCache with Redis', () => {
     const values = await reads;
 
     expect(loads).toEqual({ a: 1, b: 1 });
-    expect(values.every((value) => value?.version === 1)).toBe(true);
-    expect((await c.get(testContext(), 'hot', mustNotLoad))?.version).toBe(1);
+    expect(values.every(({ value }) => value?.version === 1)).toBe(true);
+    expect((await c.get(testContext(), 'hot', mustNotLoad)).value?.version).toBe(1);
     expect(c.stats()).toMatchObject({ hitsRedis: 1, loads: 0 });
   });
 
   it('when replica A reads, then the value fills Redis and replica B hits it there', async () => {
     prefix = replicas.newPrefix();
     const [a, b] = [replicas.replica(), replicas.replica()];
-    const first = requestContext();
-    const second = requestContext();
+    const first = await a.get(testContext(), 'i1', () => Promise.resolve(item('i1', 1)));
+    const second = await b.get(testContext(), 'i1', mustNotLoad);
 
-    await a.get(first, 'i1', () => Promise.resolve(item('i1', 1)));
-    const value = await b.get(second, 'i1', mustNotLoad);
-
-    expect(value).toEqual(item('i1', 1));
-    expect(first.hints).toEqual({ cache: 'miss' });
-    expect(second.hints).toEqual({ cache: 'hit' });
+    expect(first).toEqual({ value: item('i1', 1), cache: 'miss', stale: false });
+    expect(second).toEqual({ value: item('i1', 1), cache: 'hit', stale: false });
     expect(await client.pttl(`${prefix}i1`)).toBeGreaterThan(60_000);
   });
 
@@ -216,12 +208,12 @@ describe.runIf(redisUrl)('TwoLevelCache with Redis', () => {
     await lateRead;
     const seenByB = await eventually(
       () => b.get(testContext(), 'i1', mustNotLoad),
-      (value) => value === undefined,
+      ({ value }) => value === undefined,
       1_000,
     );
 
-    expect(seenByB).toBeUndefined();
-    expect(await a.get(testContext(), 'i1', mustNotLoad)).toBeUndefined();
+    expect(seenByB.value).toBeUndefined();
+    expect((await a.get(testContext(), 'i1', mustNotLoad)).value).toBeUndefined();
     expect(await client.hget(`${prefix}i1`, 'a')).toBe('1');
     expect(await client.pttl(`${prefix}i1`)).toBeGreaterThan(55_000);
   });
@@ -231,17 +223,17 @@ describe.runIf(redisUrl)('TwoLevelCache with Redis', () => {
     const [a, b] = [replicas.replica({ negativeTtlMs: 5_000 }), replicas.replica()];
     await replicas.subscribed(a, b);
 
-    expect(await a.get(testContext(), 'new', () => Promise.resolve(undefined))).toBeUndefined();
-    expect(await b.get(testContext(), 'new', mustNotLoad)).toBeUndefined();
+    expect((await a.get(testContext(), 'new', () => Promise.resolve(undefined))).value).toBeUndefined();
+    expect((await b.get(testContext(), 'new', mustNotLoad)).value).toBeUndefined();
     expect(await client.pttl(`${prefix}new`)).toBeLessThanOrEqual(5_000 * 1.15);
     await a.put(testContext(), 'new', item('new', 1));
 
     const seen = await eventually(
       () => b.get(testContext(), 'new', mustNotLoad),
-      (value) => value?.version === 1,
+      ({ value }) => value?.version === 1,
       1_000,
     );
-    expect(seen?.version).toBe(1);
+    expect(seen.value?.version).toBe(1);
   });
 
   it('when the Redis value is past its fresh ttl and the source fails, then it is served marked stale', async () => {
@@ -250,14 +242,11 @@ describe.runIf(redisUrl)('TwoLevelCache with Redis', () => {
     await a.get(testContext(), 'i1', () => Promise.resolve(item('i1', 1)));
 
     const served = await eventually(
-      async () => {
-        const ctx = requestContext();
-        return { value: await a.get(ctx, 'i1', () => Promise.reject(new Error('database down'))), hints: ctx.hints };
-      },
-      ({ hints }) => hints.stale === true,
+      () => a.get(testContext(), 'i1', () => Promise.reject(new Error('database down'))),
+      ({ stale }) => stale,
     );
 
-    expect(served).toEqual({ value: item('i1', 1), hints: { cache: 'hit', stale: true } });
+    expect(served).toEqual({ value: item('i1', 1), cache: 'hit', stale: true });
   });
 });
 
@@ -295,9 +284,8 @@ describe.runIf(redisServerAvailable)('TwoLevelCache during a Redis outage', () =
     );
     const duringOutage = [];
     for (let i = 0; i < 20; i += 1) {
-      const ctx = requestContext();
-      const value = await a.get(ctx, `down-${i}`, () => Promise.resolve(item(`down-${i}`, 1)));
-      duringOutage.push({ version: value?.version, cache: ctx.hints.cache });
+      const { value, cache } = await a.get(testContext(), `down-${i}`, () => Promise.resolve(item(`down-${i}`, 1)));
+      duringOutage.push({ version: value?.version, cache });
     }
     await b.put(testContext(), 'written-while-down', item('written-while-down', 7));
 
@@ -309,9 +297,8 @@ describe.runIf(redisServerAvailable)('TwoLevelCache during a Redis outage', () =
     await server.start();
     const recovered = await eventually(
       async () => {
-        const ctx = requestContext();
-        await a.get(ctx, `probe-${randomUUID()}`, () => Promise.resolve(item('probe', 1)));
-        return ctx.hints.cache === 'miss' && a.stats().resyncs >= 2 && b.stats().resyncs >= 2;
+        const { cache } = await a.get(testContext(), `probe-${randomUUID()}`, () => Promise.resolve(item('probe', 1)));
+        return cache === 'miss' && a.stats().resyncs >= 2 && b.stats().resyncs >= 2;
       },
       (ok) => ok,
       20_000,
@@ -319,11 +306,11 @@ describe.runIf(redisServerAvailable)('TwoLevelCache during a Redis outage', () =
     expect(recovered).toBe(true);
 
     // The resubscription cleared A's local level: what A held from before the outage is read anew.
-    expect((await a.get(testContext(), 'before', () => Promise.resolve(item('before', 2))))?.version).toBe(2);
+    expect((await a.get(testContext(), 'before', () => Promise.resolve(item('before', 2)))).value?.version).toBe(2);
     await a.get(testContext(), 'after', () => Promise.resolve(item('after', 1)));
-    const hitInRedis = requestContext();
-    expect((await b.get(hitInRedis, 'after', mustNotLoad))?.version).toBe(1);
-    expect(hitInRedis.hints.cache).toBe('hit');
+    const hitInRedis = await b.get(testContext(), 'after', mustNotLoad);
+    expect(hitInRedis.value?.version).toBe(1);
+    expect(hitInRedis.cache).toBe('hit');
 
     const repaired = await eventually(
       async () => {
@@ -333,15 +320,15 @@ describe.runIf(redisServerAvailable)('TwoLevelCache during a Redis outage', () =
       (pending) => pending === 0,
     );
     expect(repaired).toBe(0);
-    expect((await a.get(testContext(), 'written-while-down', mustNotLoad))?.version).toBe(7);
+    expect((await a.get(testContext(), 'written-while-down', mustNotLoad)).value?.version).toBe(7);
 
     await a.get(testContext(), 'flowing', () => Promise.resolve(item('flowing', 1)));
     await b.put(testContext(), 'flowing', item('flowing', 2));
     const invalidated = await eventually(
       () => a.get(testContext(), 'flowing', mustNotLoad),
-      (value) => value?.version === 2,
+      ({ value }) => value?.version === 2,
       1_000,
     );
-    expect(invalidated?.version).toBe(2);
+    expect(invalidated.value?.version).toBe(2);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { testContext } from '../../../test/support/test-context.ts';
-import type { Context } from '../../domain/shared/context.ts';
 import { TwoLevelCache, type TwoLevelCacheOptions } from './two-level-cache.ts';
 
 interface Item {
@@ -23,10 +22,6 @@ function localCache(overrides: Partial<TwoLevelCacheOptions<Item>> = {}): TwoLev
     versionOf: (value) => value.version,
     ...overrides,
   });
-}
-
-function requestContext(): Context & { hints: NonNullable<Context['hints']> } {
-  return { ...testContext(), hints: {} };
 }
 
 function deferred<T>() {
@@ -63,21 +58,18 @@ describe('TwoLevelCache without Redis', () => {
     const values = await reads;
 
     expect(loads).toBe(1);
-    expect(values.every((value) => value?.name === 'v1' && value.updatedAt instanceof Date)).toBe(true);
+    expect(values.every(({ value }) => value?.name === 'v1' && value.updatedAt instanceof Date)).toBe(true);
     expect(cache.stats()).toMatchObject({ loads: 1, misses: 200, flights: 0 });
   });
 
   it('when a value was loaded, then the next get is a local hit and does not load', async () => {
     const cache = localCache({ localTtlMs: 60_000 });
-    const first = requestContext();
-    const second = requestContext();
-    await cache.get(first, 'i1', () => Promise.resolve(item(1)));
+    const first = await cache.get(testContext(), 'i1', () => Promise.resolve(item(1)));
 
-    const value = await cache.get(second, 'i1', () => Promise.reject(new Error('must not load')));
+    const second = await cache.get(testContext(), 'i1', () => Promise.reject(new Error('must not load')));
 
-    expect(value).toEqual(item(1));
-    expect(first.hints).toEqual({ cache: 'miss' });
-    expect(second.hints).toEqual({ cache: 'hit' });
+    expect(first).toEqual({ value: item(1), cache: 'miss', stale: false });
+    expect(second).toEqual({ value: item(1), cache: 'hit', stale: false });
     expect(cache.stats()).toMatchObject({ hitsLocal: 1, loads: 1 });
   });
 
@@ -90,10 +82,10 @@ describe('TwoLevelCache without Redis', () => {
 
     const value = await eventually(
       () => cache.get(testContext(), 'i1', load),
-      (found) => found?.version === 2,
+      (found) => found.value?.version === 2,
     );
 
-    expect(value?.version).toBe(2);
+    expect(value.value?.version).toBe(2);
     expect(cache.stats().loads).toBe(2);
   });
 
@@ -105,9 +97,8 @@ describe('TwoLevelCache without Redis', () => {
       return Promise.resolve(undefined);
     };
     await cache.get(testContext(), 'missing', load);
-    const again = requestContext();
 
-    const value = await cache.get(again, 'missing', load);
+    const again = await cache.get(testContext(), 'missing', load);
     const reloaded = await eventually(
       async () => {
         await cache.get(testContext(), 'missing', load);
@@ -116,8 +107,7 @@ describe('TwoLevelCache without Redis', () => {
       (count) => count === 2,
     );
 
-    expect(value).toBeUndefined();
-    expect(again.hints).toEqual({ cache: 'hit' });
+    expect(again).toEqual({ value: undefined, cache: 'hit', stale: false });
     expect(reloaded).toBe(2);
   });
 
@@ -127,15 +117,11 @@ describe('TwoLevelCache without Redis', () => {
     const databaseDown = () => Promise.reject(new Error('database down'));
 
     const served = await eventually(
-      async () => {
-        const ctx = requestContext();
-        return { value: await cache.get(ctx, 'i1', databaseDown), hints: ctx.hints };
-      },
-      ({ hints }) => hints.stale === true,
+      () => cache.get(testContext(), 'i1', databaseDown),
+      ({ stale }) => stale,
     );
 
-    expect(served.value).toEqual(item(1));
-    expect(served.hints).toEqual({ cache: 'hit', stale: true });
+    expect(served).toEqual({ value: item(1), cache: 'hit', stale: true });
     expect(cache.stats().staleServed).toBe(1);
   });
 
@@ -169,9 +155,9 @@ describe('TwoLevelCache without Redis', () => {
     const afterPut = cache.get(testContext(), 'i1', () => Promise.resolve(item(2)));
     slow.resolve(item(1));
 
-    expect((await reading)?.version).toBe(1);
-    expect((await afterPut)?.version).toBe(2);
-    expect((await cache.get(testContext(), 'i1', () => Promise.reject(new Error('must not load'))))?.version).toBe(2);
+    expect((await reading).value?.version).toBe(1);
+    expect((await afterPut).value?.version).toBe(2);
+    expect((await cache.get(testContext(), 'i1', () => Promise.reject(new Error('must not load')))).value?.version).toBe(2);
     expect(cache.stats().loads).toBe(2);
   });
 
@@ -180,7 +166,7 @@ describe('TwoLevelCache without Redis', () => {
     await cache.get(testContext(), 'i1', () => Promise.resolve(item(1)));
 
     await cache.remove(testContext(), 'i1');
-    const value = await cache.get(testContext(), 'i1', () => Promise.resolve(undefined));
+    const { value } = await cache.get(testContext(), 'i1', () => Promise.resolve(undefined));
 
     expect(value).toBeUndefined();
     expect(cache.stats().loads).toBe(2);
@@ -190,10 +176,10 @@ describe('TwoLevelCache without Redis', () => {
     const cache = localCache({ localTtlMs: 60_000 });
     const first = await cache.get(testContext(), 'i1', () => Promise.resolve(item(1)));
 
-    (first as { name: string }).name = 'mutated';
+    (first.value as { name: string }).name = 'mutated';
     const second = await cache.get(testContext(), 'i1', () => Promise.reject(new Error('must not load')));
 
-    expect(second?.name).toBe('v1');
+    expect(second.value?.name).toBe('v1');
   });
 
   it('when the first caller of a shared load goes away, then the others still get the value', async () => {
@@ -211,7 +197,7 @@ describe('TwoLevelCache without Redis', () => {
     gate.resolve(item(1));
 
     await expect(first).rejects.toThrow('client went away');
-    expect((await second)?.version).toBe(1);
+    expect((await second).value?.version).toBe(1);
     expect(loadSignal?.aborted).toBe(false);
   });
 
@@ -228,6 +214,6 @@ describe('TwoLevelCache without Redis', () => {
 
     await cache.close();
 
-    expect((await cache.get(testContext(), 'i1', () => Promise.resolve(item(1))))?.version).toBe(1);
+    expect((await cache.get(testContext(), 'i1', () => Promise.resolve(item(1)))).value?.version).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
-import type { Context, ResponseHints } from '../../domain/shared/context.ts';
+import type { Context } from '../../domain/shared/context.ts';
+import type { Served } from '../../domain/shared/served.ts';
 import { LocalLevel, type LocalEntry } from './local-level.ts';
 import { RedisHealth } from './redis-health.ts';
 import { RedisInvalidationBus } from './redis-invalidation-bus.ts';
@@ -75,34 +76,29 @@ export class TwoLevelCache<T> {
   /**
    * The entity with `id`, from the local level, Redis or `load` (run once per
    * process for concurrent misses; its signal aborts only when every waiting
-   * caller has gone). Sets `ctx.hints`. Rethrows the load's error only when no
-   * stale value is left to serve.
+   * caller has gone), and how it was served. Rethrows the load's error only
+   * when no stale value is left to serve.
    */
-  async get(ctx: Context, id: string, load: Loader<T>): Promise<T | undefined> {
+  async get(ctx: Context, id: string, load: Loader<T>): Promise<Served<T | undefined>> {
     if (this.#options.bypass?.()) {
       this.#counts.misses += 1;
-      const value = await load(ctx.signal);
-      hint(ctx, 'bypass');
-      return value;
+      return { value: await load(ctx.signal), cache: 'bypass', stale: false };
     }
     const local = this.#local.get(id);
     if (local && local.freshUntil > Date.now()) {
       this.#counts.hitsLocal += 1;
-      hint(ctx, 'hit');
-      return this.#decodeLocal(local);
+      return { value: this.#decodeLocal(local), cache: 'hit', stale: false };
     }
     const found = await this.#flights.run(id, ctx.signal, (signal) => this.#lookup(id, load, signal));
     if (found.source === 'redis') {
       this.#counts.hitsRedis += 1;
-      hint(ctx, 'hit');
-    } else {
-      const stale = found.source === 'stale';
-      this.#counts.misses += 1;
-      if (stale) this.#counts.staleServed += 1;
-      // A stale value still came from a cache level; 'bypass' says Redis could not be asked.
-      hint(ctx, found.bypass ? 'bypass' : stale ? 'hit' : 'miss', stale);
+      return { value: this.#decode(found.text), cache: 'hit', stale: false };
     }
-    return this.#decode(found.text);
+    const stale = found.source === 'stale';
+    this.#counts.misses += 1;
+    if (stale) this.#counts.staleServed += 1;
+    // A stale value still came from a cache level; 'bypass' says Redis could not be asked.
+    return { value: this.#decode(found.text), cache: found.bypass ? 'bypass' : stale ? 'hit' : 'miss', stale };
   }
 
   /** After a committed create or update: `value` replaces older versions everywhere. Never throws for Redis. */
@@ -262,10 +258,4 @@ export class TwoLevelCache<T> {
       }
     }
   }
-}
-
-function hint(ctx: Context, cache: NonNullable<ResponseHints['cache']>, stale = false): void {
-  if (!ctx.hints) return;
-  ctx.hints.cache = cache;
-  if (stale) ctx.hints.stale = true;
 }

@@ -7,7 +7,7 @@ import type { PasswordHasher } from '../../domain/identity/password-hasher.ts';
 const ARGON2ID = 2 as Algorithm.Argon2id;
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
-export const ARGON2_OPTIONS: Options = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const ARGON2_OPTIONS: Options = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export interface Argon2HasherOptions {
   /** Hashes computed at once (each holds 19 MiB and a libuv thread); default: the CPU count. */

@@ -4,7 +4,7 @@ import { JOB_STATES } from '../../domain/jobs/job.ts';
 import type { Database } from '../postgres/database.ts';
 
 /** The suffix of a queue's dead letter queue. */
-export const DEAD_SUFFIX = '.dead';
+const DEAD_SUFFIX = '.dead';
 export const deadLetterQueueOf = (queue: string): string => `${queue}${DEAD_SUFFIX}`;
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -101,7 +101,7 @@ export interface ResolvedGatewayOptions {
     | { readonly maxRequests: number; readonly intervalMs: number; readonly minTimeMs: number; readonly redis: Redis | undefined; readonly id: string };
 }
 
-export const PAYMENT_GATEWAY_DEFAULTS = {
+const PAYMENT_GATEWAY_DEFAULTS = {
   attemptTimeoutMs: 2_000,
   keepAliveTimeoutMs: 4_000,
   retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000, maxRetryTimeMs: 5_000 },

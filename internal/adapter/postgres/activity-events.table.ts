@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 export interface ActivityEventsTable {
   /** bigint identity; pg returns int8 as a string (see `toSafeInteger`). */
@@ -10,4 +10,3 @@ export interface ActivityEventsTable {
 }
 
 export type ActivityEventRow = Selectable<ActivityEventsTable>;
-export type NewActivityEventRow = Insertable<ActivityEventsTable>;

@@ -56,7 +56,7 @@ export interface DatabaseHandle {
   readonly close: () => Promise<void>;
 }
 
-export function createPool(settings: PoolSettings): pg.Pool {
+function createPool(settings: PoolSettings): pg.Pool {
   return new pg.Pool({
     connectionString: settings.url,
     max: settings.max,

@@ -44,7 +44,7 @@ async function lookUp(): Promise<RunAs> {
 }
 
 /** Whether `user` may enter every folder from the root down to `path` (mode bits; ACLs are not looked at). */
-export async function reachableBy(user: RunAs, path: string): Promise<boolean> {
+async function reachableBy(user: RunAs, path: string): Promise<boolean> {
   let folder = path;
   const folders: string[] = [];
   for (;;) {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export interface FeatureFlagsTable {
   key: string;
@@ -21,4 +21,3 @@ export interface FeatureFlagChangesTable {
 }
 
 export type FeatureFlagRow = Selectable<FeatureFlagsTable>;
-export type NewFeatureFlagRow = Insertable<FeatureFlagsTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 export interface JobEffectsTable {
   dedupe_key: string;
@@ -6,5 +6,3 @@ export interface JobEffectsTable {
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
-export type JobEffectRow = Selectable<JobEffectsTable>;
-export type NewJobEffectRow = Insertable<JobEffectsTable>;

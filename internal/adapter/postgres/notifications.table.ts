@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 export interface NotificationsTable {
   id: string;
@@ -12,4 +12,3 @@ export interface NotificationsTable {
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;
-export type NewNotificationRow = Insertable<NotificationsTable>;

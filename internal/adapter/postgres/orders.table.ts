@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 /** pg returns bigint (int8) as a string, since it may not fit a JS number; see `toSafeInteger`. */
 type Int8 = ColumnType<string, number | bigint | string, number | bigint | string>;
@@ -27,7 +27,3 @@ export interface OrderLinesTable {
 }
 
 export type OrderRow = Selectable<OrdersTable>;
-export type NewOrderRow = Insertable<OrdersTable>;
-export type OrderUpdate = Updateable<OrdersTable>;
-export type OrderLineRow = Selectable<OrderLinesTable>;
-export type NewOrderLineRow = Insertable<OrderLinesTable>;

@@ -1,8 +1,8 @@
 import { DependencyUnavailableError } from '../../domain/shared/domain-error.ts';
 
 /** SQLSTATE codes this service reacts to. */
-export const UNIQUE_VIOLATION = '23505';
-export const FOREIGN_KEY_VIOLATION = '23503';
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
 
 export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
   if (typeof error !== 'object' || error === null) return false;

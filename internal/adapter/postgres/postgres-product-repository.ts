@@ -5,6 +5,7 @@ import type { NewProduct, Product } from '../../domain/product/product.ts';
 import { ProductNotFoundError, SkuTakenError } from '../../domain/product/product.errors.ts';
 import type { ProductListQuery, ProductRepository } from '../../domain/product/product-repository.ts';
 import type { Context } from '../../domain/shared/context.ts';
+import { servedBySource, type Served } from '../../domain/shared/served.ts';
 import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
 import type { Database } from './database.ts';
 import { isUniqueViolation, translatePgError } from './pg-errors.ts';
@@ -46,6 +47,11 @@ export class PostgresProductRepository implements ProductRepository {
       if (isUniqueViolation(error, SKU_INDEX)) throw new SkuTakenError(product.sku, { cause: error });
       throw translatePgError(error);
     }
+  }
+
+  // No cache in front: the source itself answers.
+  async serveById(ctx: Context, id: string): Promise<Served<Product | undefined>> {
+    return servedBySource(await this.findById(ctx, id));
   }
 
   async findById(ctx: Context, id: string): Promise<Product | undefined> {

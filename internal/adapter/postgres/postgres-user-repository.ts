@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Context } from '../../domain/shared/context.ts';
+import { servedBySource, type Served } from '../../domain/shared/served.ts';
 import { StaleVersionError, versionMatches, type ExpectedVersion } from '../../domain/shared/version.ts';
 import { sameRoles, type NewUser, type Role, type User } from '../../domain/user/user.ts';
 import { EmailTakenError, UserHasOrdersError, UserNotFoundError } from '../../domain/user/user.errors.ts';
@@ -46,6 +47,11 @@ export class PostgresUserRepository implements UserRepository {
       if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(user.email, { cause: error });
       throw translatePgError(error);
     }
+  }
+
+  // No cache in front: the source itself answers.
+  async serveById(ctx: Context, id: string): Promise<Served<User | undefined>> {
+    return servedBySource(await this.findById(ctx, id));
   }
 
   async findById(ctx: Context, id: string): Promise<User | undefined> {

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 /** pg returns bigint (int8) as a string, since it may not fit a JS number; see `toSafeInteger`. */
 type Int8 = ColumnType<string, number | bigint | string, number | bigint | string>;
@@ -17,5 +17,3 @@ export interface ProductsTable {
 }
 
 export type ProductRow = Selectable<ProductsTable>;
-export type NewProductRow = Insertable<ProductsTable>;
-export type ProductUpdate = Updateable<ProductsTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface ScheduleRunsTable {
   id: Generated<string>;
@@ -15,6 +15,3 @@ export interface ScheduleRunsTable {
   result: ColumnType<unknown, never, string | null>;
 }
 
-export type ScheduleRunRow = Selectable<ScheduleRunsTable>;
-export type NewScheduleRunRow = Insertable<ScheduleRunsTable>;
-export type ScheduleRunUpdate = Updateable<ScheduleRunsTable>;

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 export interface SessionsTable {
   /** SHA-256 (hex) of the bearer token. */
@@ -11,4 +11,3 @@ export interface SessionsTable {
 }
 
 export type SessionRow = Selectable<SessionsTable>;
-export type NewSessionRow = Insertable<SessionsTable>;

@@ -10,7 +10,7 @@ const FILE_NAME = /^(\d{4}_[a-z0-9_]+)\.(up|down)\.sql$/;
  * Reads `NNNN_name.up.sql` / `NNNN_name.down.sql` pairs; a migration without
  * its down step is refused, so every change can be rolled back.
  */
-export class SqlFileMigrationProvider implements MigrationProvider {
+class SqlFileMigrationProvider implements MigrationProvider {
   readonly #folder: string;
 
   constructor(folder: string) {

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 /** One line of a reservation as stored in `lines` (jsonb). */
 export interface ReservedLineJson {
@@ -15,6 +15,3 @@ export interface StockReservationsTable {
   released_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export type StockReservationRow = Selectable<StockReservationsTable>;
-export type NewStockReservationRow = Insertable<StockReservationsTable>;
-export type StockReservationUpdate = Updateable<StockReservationsTable>;

@@ -7,7 +7,7 @@ import { requireActivityAccess } from './activity-access.ts';
 import { decodeActivityCursor, encodeActivityCursor } from './activity-cursor.ts';
 import type { CursorSeal } from '../shared/cursor-seal.ts';
 
-export const ACTIVITY_PAGE_MAX = 100;
+const ACTIVITY_PAGE_MAX = 100;
 
 export interface ListActivityInput {
   readonly userId: string;

@@ -6,7 +6,7 @@ import { requireAdmin } from '../access/access-policy.ts';
 import { JOB_CURSOR } from './job-cursor.ts';
 import type { CursorSeal } from '../shared/cursor-seal.ts';
 
-export const JOB_PAGE_MAX = 100;
+const JOB_PAGE_MAX = 100;
 
 export interface ListJobsInput {
   readonly limit: number;

@@ -6,7 +6,7 @@ import { requireAdmin } from '../access/access-policy.ts';
 import { idCursor } from '../shared/id-cursor.ts';
 import type { CursorSeal } from '../shared/cursor-seal.ts';
 
-export const NOTIFICATION_PAGE_MAX = 100;
+const NOTIFICATION_PAGE_MAX = 100;
 const NOTIFICATION_CURSOR = idCursor('n1.');
 
 export interface NotificationPage {

@@ -8,7 +8,7 @@ import { requirePrincipal } from '../access/access-policy.ts';
 import { ORDER_CURSOR } from './order-cursor.ts';
 import type { CursorSeal } from '../shared/cursor-seal.ts';
 
-export const ORDER_PAGE_MAX = 100;
+const ORDER_PAGE_MAX = 100;
 
 export interface ListOrdersInput {
   readonly limit: number;

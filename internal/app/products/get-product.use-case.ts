@@ -1,4 +1,5 @@
 import type { Context } from '../../domain/shared/context.ts';
+import type { Served } from '../../domain/shared/served.ts';
 import type { Product } from '../../domain/product/product.ts';
 import { ProductNotFoundError } from '../../domain/product/product.errors.ts';
 import type { ProductRepository } from '../../domain/product/product-repository.ts';
@@ -11,9 +12,11 @@ export class GetProduct {
     this.#products = products;
   }
 
-  async execute(ctx: Context, id: string): Promise<Product> {
-    const product = await this.#products.findById(ctx, id);
+  /** Says how the product was served (from a cache, stale) so the transport can tell. */
+  async execute(ctx: Context, id: string): Promise<Served<Product>> {
+    const served = await this.#products.serveById(ctx, id);
+    const product = served.value;
     if (!product) throw new ProductNotFoundError(id);
-    return product;
+    return { ...served, value: product };
   }
 }

@@ -6,7 +6,7 @@ import { PRODUCT_CURSOR } from './product-cursor.ts';
 import type { CursorSeal } from '../shared/cursor-seal.ts';
 
 /** The contract's bound on `limit`; the use-case holds it too, whoever calls it. */
-export const PRODUCT_PAGE_MAX = 100;
+const PRODUCT_PAGE_MAX = 100;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;

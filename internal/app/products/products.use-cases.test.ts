@@ -88,10 +88,10 @@ describe('CreateProduct', () => {
 });
 
 describe('GetProduct', () => {
-  it('when anyone, even anonymous, asks for an existing product, then it is returned', async () => {
+  it('when anyone, even anonymous, asks for an existing product, then it is returned with how it was served', async () => {
     const mug = await anExisting();
 
-    expect(await new GetProduct(products).execute(anonymous, mug.id)).toEqual(mug);
+    expect(await new GetProduct(products).execute(anonymous, mug.id)).toEqual({ value: mug, stale: false });
   });
 
   it('when no product has the id, then ProductNotFoundError is thrown', async () => {

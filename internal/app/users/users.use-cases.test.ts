@@ -64,12 +64,13 @@ describe('CreateUser', () => {
 });
 
 describe('GetUser', () => {
-  it('when the user exists, then it is returned', async () => {
+  it('when the user exists, then it is returned, served by the repository (no cache in front, not stale)', async () => {
     const ada = await anExisting();
 
     const found = await new GetUser(users).execute(admin, ada.id);
 
-    expect(found).toEqual(ada);
+    expect(found).toEqual({ value: ada, stale: false });
+    expect(found.cache).toBeUndefined();
   });
 
   it('when no user has the id, then UserNotFoundError is thrown', async () => {

@@ -1,4 +1,5 @@
 import type { Context } from '../shared/context.ts';
+import type { Served } from '../shared/served.ts';
 import type { ExpectedVersion } from '../shared/version.ts';
 import type { NewProduct, Product } from './product.ts';
 
@@ -16,6 +17,9 @@ export interface ProductRepository {
   create(ctx: Context, product: NewProduct): Promise<Product>;
 
   findById(ctx: Context, id: string): Promise<Product | undefined>;
+
+  /** What `findById` answers, and how it was served (from a cache, stale): for reads that report it. */
+  serveById(ctx: Context, id: string): Promise<Served<Product | undefined>>;
 
   /** Products in id order (ids are time-ordered), strictly after `afterId`. */
   list(ctx: Context, query: ProductListQuery): Promise<Product[]>;

@@ -10,15 +10,6 @@ export interface ContextLogger {
 }
 
 /**
- * What adapters learned while serving that the response should tell
- * (for example that a value came from a cache, or was stale).
- */
-export interface ResponseHints {
-  cache?: 'hit' | 'miss' | 'bypass';
-  stale?: boolean;
-}
-
-/**
  * Travels with one unit of work (a request, a job) as the first argument of
  * every use-case and port: who asked, under which trace, and until when.
  */
@@ -29,8 +20,6 @@ export interface Context {
   readonly log: ContextLogger;
   /** The authenticated caller; absent for anonymous requests and system work. */
   readonly principal?: Principal | undefined;
-  /** Filled in by adapters, read by the transport; absent outside requests. */
-  readonly hints?: ResponseHints;
   /** The variant of use-cases serving this request (gray release); stable when absent. */
   readonly channel?: ReleaseChannel | undefined;
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../shared/context.ts';
+import type { Served } from '../shared/served.ts';
 import type { ExpectedVersion } from '../shared/version.ts';
 import type { NewUser, User } from './user.ts';
 
@@ -8,6 +9,9 @@ export interface UserRepository {
   create(ctx: Context, user: NewUser): Promise<User>;
 
   findById(ctx: Context, id: string): Promise<User | undefined>;
+
+  /** What `findById` answers, and how it was served (from a cache, stale): for reads that report it. */
+  serveById(ctx: Context, id: string): Promise<Served<User | undefined>>;
 
   /** Users in id order (ids are time-ordered), strictly after `afterId`. */
   list(ctx: Context, page: { readonly limit: number; readonly afterId?: string | undefined }): Promise<User[]>;

@@ -29,7 +29,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 const MAX_SERIES = 2_000;
 
 /** `2xx`..`5xx`; `aborted` when the client left before any answer. */
-export function statusClass(status: number | undefined): string {
+function statusClass(status: number | undefined): string {
   if (status === undefined) return 'aborted';
   const hundreds = Math.floor(status / 100);
   return hundreds >= 1 && hundreds <= 5 ? `${hundreds}xx` : 'other';

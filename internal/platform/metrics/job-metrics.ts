@@ -3,7 +3,7 @@ import { CachedReading } from './cached-reading.ts';
 import type { MetricsRegistry, Reading } from './metrics-registry.ts';
 
 /** How one run of a job ended. */
-export type JobOutcome = 'completed' | 'failed' | 'dead';
+type JobOutcome = 'completed' | 'failed' | 'dead';
 
 /** Jobs of one queue by state, as the queue's table holds them. */
 export interface QueueDepthReading {

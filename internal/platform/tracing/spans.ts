@@ -8,7 +8,7 @@ const W3C_TRACE_ID = /^[\da-f]{32}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 
 /** Whether `traceId` can travel in a W3C `traceparent` (32 lower-case hex digits, not all zero). */
-export function isW3cTraceId(traceId: string): boolean {
+function isW3cTraceId(traceId: string): boolean {
   return W3C_TRACE_ID.test(traceId) && traceId !== ZERO_TRACE_ID;
 }
 

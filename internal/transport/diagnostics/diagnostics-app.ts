@@ -22,7 +22,7 @@ export interface DiagnosticsDeps {
   readonly statusTimeoutMs: number;
 }
 
-export const CPU_PROFILE_SECONDS = { default: 10, max: 120 } as const;
+const CPU_PROFILE_SECONDS = { default: 10, max: 120 } as const;
 
 const ENDPOINTS = [
   { method: 'GET', path: '/health/status', description: 'version, uptime, dependencies, pools, job queues, breakers, schedules, activity streams' },

@@ -81,7 +81,7 @@ export function fromDomainError(error: DomainError): RichServerError {
   if (error instanceof ValidationError && error.issues.length > 0) {
     details.push(BadRequest.fromPartial({ fieldViolations: error.issues.map((issue) => ({ field: fieldPath(issue.field), description: issue.message })) }));
   }
-  // A refused cursor (signed cursors, sec13) carries no issues: every list takes it in page_token.
+  // The one invalid input that is not a ValidationError: a page token this service did not issue.
   if (error.code === 'INVALID_CURSOR') details.push(BadRequest.fromPartial({ fieldViolations: [{ field: 'page_token', description: error.message }] }));
   const retryAfterMs = retryAfterMsOf(error);
   if (retryAfterMs !== undefined) details.push(retryInfo(retryAfterMs));

@@ -1855,6 +1855,9 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2173,6 +2176,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2230,6 +2236,9 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Release-Channel": components["headers"]["X-Release-Channel"];
                     [name: string]: unknown;
                 };
                 content?: never;

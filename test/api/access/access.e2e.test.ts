@@ -135,7 +135,17 @@ const PROTECTED_REQUESTS: Record<string, RequestBuilder> = {
   getFlag: () => ({ path: { key: 'cache.bypass' } }),
   // Sets the default again: harmless to the other cases.
   setFlag: () => ({ path: { key: 'cache.bypass' }, headers: { 'if-match': '*' }, body: { enabled: false, rollout_percent: null } }),
+  issuePasswordReset: ({ user }) => ({ path: { id: user.id } }),
+  // Self-service: its control below is sent by the account holder, whose current password this is.
+  changePassword: ({ account }) => ({ body: { current_password: account.password, new_password: password() } }),
+  listProductSales: () => ({ query: { limit: '5' } }),
 };
+
+/** Operations a caller performs on their own account: the control sends them as the fixture's account holder. */
+const SELF_SERVICE = new Set(['changePassword']);
+
+/** One-time reset tokens for the public redeem cases, issued in their describe's beforeAll (each redeems once). */
+const resetTokens: string[] = [];
 
 /** One entry per public operation (`security: []`). */
 const PUBLIC_REQUESTS: Record<string, RequestBuilder> = {
@@ -146,9 +156,14 @@ const PUBLIC_REQUESTS: Record<string, RequestBuilder> = {
   getMetrics: () => ({}),
   register: () => ({ body: { name: 'Self Registered', email: uniqueEmail('registered'), password: password() } }),
   login: ({ account }) => ({ body: { email: account.email, password: account.password } }),
+  redeemPasswordReset: () => {
+    const token = resetTokens.shift();
+    if (!token) throw new Error('no reset token left: issue one per redeem case');
+    return { body: { token, new_password: password() } };
+  },
 };
 
-const ADMIN_ONLY = ['listUsers', 'createUser', 'deleteUser', 'createProduct', 'updateProduct', 'listSchedules', 'listJobs', 'getJob', 'retryJob', 'cancelJob', 'getQueueDepths', 'listNotifications', 'listFlags', 'getFlag', 'setFlag'];
+const ADMIN_ONLY = ['listUsers', 'createUser', 'deleteUser', 'createProduct', 'updateProduct', 'listSchedules', 'listJobs', 'getJob', 'retryJob', 'cancelJob', 'getQueueDepths', 'listNotifications', 'listFlags', 'getFlag', 'setFlag', 'issuePasswordReset', 'listProductSales'];
 
 function requestFor(operationId: string, fixtures: Fixtures): RequestSpec {
   const build = PROTECTED_REQUESTS[operationId] ?? PUBLIC_REQUESTS[operationId];
@@ -235,6 +250,12 @@ async function registerAccount(target: TestApp): Promise<{ email: string; passwo
   const { data, response } = await target.api.POST('/v1/auth/register', { body: { name: 'Account Holder', ...account } });
   expect(response.status).toBe(201);
   return { ...account, id: data!.id };
+}
+
+async function signIn(target: TestApp, account: { email: string; password: string }): Promise<{ token: string }> {
+  const { data, response } = await target.api.POST('/v1/auth/login', { body: { email: account.email, password: account.password } });
+  expect(response.status).toBe(200);
+  return { token: data!.token };
 }
 
 /** A fresh user and product (each test that changes them gets its own). */
@@ -348,7 +369,7 @@ describe('operations that need a token', () => {
   // The control: the very same requests succeed for an admin, so the refusals above are about the token alone.
   it.each(PROTECTED)('when an admin sends the request for $route ($operationId), then it succeeds', async ({ operationId, successStatus }) => {
     const own = await createFixtures();
-    const { token } = await app.admin();
+    const { token } = SELF_SERVICE.has(operationId) ? await signIn(app, own.account) : await app.admin();
 
     const response = await send(app, operationId, requestFor(operationId, own), bearer(token));
 
@@ -560,10 +581,21 @@ describe('public operations', () => {
     expect(missing, 'public operations without an entry in PUBLIC_REQUESTS').toEqual([]);
     expect(strays, 'entries of PUBLIC_REQUESTS that are not public operations').toEqual([]);
     // The ones the rules name, so a slip of `security: []` in the contract is caught too.
-    expect(PUBLIC.map((op) => op.operationId).sort()).toEqual(['getLiveness', 'getMetrics', 'getProduct', 'getReadiness', 'listProducts', 'login', 'register']);
+    expect(PUBLIC.map((op) => op.operationId).sort()).toEqual(['getLiveness', 'getMetrics', 'getProduct', 'getReadiness', 'listProducts', 'login', 'redeemPasswordReset', 'register']);
   });
 
   const cases = PUBLIC.flatMap((op) => BAD_CREDENTIALS.map((credential) => ({ ...op, credential: credential.description, authorization: credential.authorization })));
+
+  beforeAll(async () => {
+    // A token is per user and redeemed once: one user for each redeem case.
+    for (const _credential of BAD_CREDENTIALS) {
+      const user = await admin.api.POST('/v1/users', { body: { name: 'Reset Target', email: uniqueEmail('reset') } });
+      expect(user.response.status).toBe(201);
+      const issued = await admin.api.POST('/v1/users/{id}/password-reset', { params: { path: { id: user.data!.id } } });
+      expect(issued.response.status).toBe(201);
+      resetTokens.push(issued.data!.token);
+    }
+  });
 
   it.each(cases)('when $route ($operationId) is called with $credential, then it succeeds', async ({ operationId, successStatus, authorization }) => {
     const response = await send(app, operationId, requestFor(operationId, fixtures), authorization());

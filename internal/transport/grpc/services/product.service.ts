@@ -26,7 +26,8 @@ export function productService(useCases: ProductUseCases): ProductServiceImpleme
       const checks = new RequestChecks();
       const id = checks.id('id', request.id);
       checks.done();
-      return { product: toProduct(await useCases.getProduct.execute(ctx, id)) };
+      // gRPC has no cache headers: how the read was served is not told.
+      return { product: toProduct((await useCases.getProduct.execute(ctx, id)).value) };
     },
 
     async listProducts(request, { ctx }) {

@@ -25,7 +25,8 @@ export function userService(useCases: UserUseCases): UserServiceImplementation<R
       const checks = new RequestChecks();
       const id = checks.id('id', request.id);
       checks.done();
-      return { user: toUser(await useCases.getUser.execute(ctx, id)) };
+      // gRPC has no cache headers: how the read was served is not told.
+      return { user: toUser((await useCases.getUser.execute(ctx, id)).value) };
     },
 
     async listUsers(request, { ctx }) {

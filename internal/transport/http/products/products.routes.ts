@@ -4,7 +4,7 @@ import type { GetProduct } from '../../../app/products/get-product.use-case.ts';
 import type { ListProducts } from '../../../app/products/list-products.use-case.ts';
 import type { UpdateProduct } from '../../../app/products/update-product.use-case.ts';
 import { etagOf, parseIfMatch } from '../etag.ts';
-import { applyResponseHints } from '../response-hints.ts';
+import { setServedHeaders } from '../served-headers.ts';
 import { toMoney, toProductDto, type CreateProductRequest, type ProductPageDto, type UpdateProductRequest } from './product.dto.ts';
 
 export interface ProductUseCases {
@@ -41,10 +41,9 @@ export function productsRouter(useCases: ProductUseCases): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const ctx = { ...req.ctx, hints: {} };
-    const product = await useCases.getProduct.execute(ctx, req.params.id);
-    applyResponseHints(res, ctx);
-    res.set('ETag', etagOf(product.version)).json(toProductDto(product));
+    const served = await useCases.getProduct.execute(req.ctx, req.params.id);
+    setServedHeaders(res, served);
+    res.set('ETag', etagOf(served.value.version)).json(toProductDto(served.value));
   });
 
   router.patch('/:id', async (req, res) => {

@@ -6,7 +6,7 @@ import type { GetUser } from '../../../app/users/get-user.use-case.ts';
 import type { ListUsers } from '../../../app/users/list-users.use-case.ts';
 import type { UpdateUser } from '../../../app/users/update-user.use-case.ts';
 import { etagOf, parseIfMatch } from '../etag.ts';
-import { applyResponseHints } from '../response-hints.ts';
+import { setServedHeaders } from '../served-headers.ts';
 import { toUserDto, type CreateUserRequest, type UpdateUserRequest, type UserPageDto } from './user.dto.ts';
 
 export interface UserUseCases {
@@ -44,10 +44,9 @@ export function usersRouter(useCases: UserUseCases): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const ctx = { ...req.ctx, hints: {} };
-    const user = await useCases.getUser.execute(ctx, req.params.id);
-    applyResponseHints(res, ctx);
-    res.set('ETag', etagOf(user.version)).json(toUserDto(user));
+    const served = await useCases.getUser.execute(req.ctx, req.params.id);
+    setServedHeaders(res, served);
+    res.set('ETag', etagOf(served.value.version)).json(toUserDto(served.value));
   });
 
   router.patch('/:id', async (req, res) => {
