@@ -8,7 +8,10 @@ import { translatePgError } from './pg-errors.ts';
  * Sign-in attempts per account in PostgreSQL, for replicas without Redis.
  * One statement decides and counts: the upsert's WHERE skips an account that
  * is waiting, so concurrent attempts cannot both pass. The database's clock
- * decides, so replicas with skewed clocks agree.
+ * decides, so replicas with skewed clocks agree. A free attempt starts no
+ * wait, so one after it is never refused: not by comparing clocks either,
+ * since now() is when a transaction began and a concurrent attempt's may be
+ * earlier than the row it waited for (one account signing in twice at once).
  */
 export class PostgresSignInThrottle implements SignInThrottle {
   readonly #db: Kysely<Database>;
@@ -29,7 +32,7 @@ export class PostgresSignInThrottle implements SignInThrottle {
           attempts = ${next},
           locked_until = now() + ${this.#delay(next)},
           expires_at = now() + ${this.#delay(next)} + ${this.#forget()}
-        WHERE t.locked_until <= now() OR t.expires_at <= now()
+        WHERE t.attempts <= ${this.#policy.freeAttempts}::int OR t.locked_until <= now() OR t.expires_at <= now()
         RETURNING t.attempts`.execute(this.#db, { signal: ctx.signal });
       if (counted.rows.length > 0) return { allowed: true };
       const waiting = await sql<{ wait_ms: number }>`

@@ -134,12 +134,13 @@ describe('schedule settings', () => {
     app = undefined;
   });
 
-  it('when sessions live in Redis only, then the session purge is listed as disabled and never runs', async () => {
+  it('when Redis caches the sessions, then the session purge still runs (PostgreSQL keeps every session)', async () => {
     app = await startTestApp({ SCHEDULE_PURGE_SESSIONS_CRON: '* * * * * *' }, { redis: true });
 
     const list = await schedulesOf(app);
 
-    expect(named(list, 'purge-sessions')).toMatchObject({ enabled: false, next_due_at: null, runs: 0 });
+    expect(named(list, 'purge-sessions')).toMatchObject({ enabled: true, cron: '* * * * * *' });
+    expect(named(list, 'purge-sessions').next_due_at).not.toBeNull();
     expect(named(list, 'recover-pending-orders')).toMatchObject({ enabled: true, cron: '*/5 * * * * *' });
     expect(named(list, 'recover-pending-orders').next_due_at).not.toBeNull();
   });
