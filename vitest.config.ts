@@ -18,10 +18,9 @@ export default defineConfig({
       reportsDirectory: 'artifacts/coverage',
       // Report even when a test fails, so the numbers are seen.
       reportOnFailure: true,
-      // Provisional floor, not yet measured: the one full coverage run of this round ended with two
-      // failing tests (of other work in flight), and vitest then wrote no report. Raise it to a
-      // little below the numbers of the next green `npm run test:coverage`.
-      thresholds: { lines: 50, statements: 50, functions: 50, branches: 40 },
+      // Measured on 2026-12-03 over the whole suite: lines 83.5%, statements 82.0%, functions 87.6%,
+      // branches 67.9%; the floor sits two or three points below, so noise does not fail a run.
+      thresholds: { lines: 80, statements: 79, functions: 85, branches: 65 },
     },
   },
 });
