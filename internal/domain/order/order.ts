@@ -69,7 +69,7 @@ export function isOrderStatus(value: unknown): value is OrderStatus {
 
 /**
  * Checks the shape of the requested lines: 1 to 50, quantities 1 to 1000,
- * no product twice. Problems are reported at `/body/lines/...`.
+ * no product twice. Problems name the line (`lines[0].quantity`).
  * @throws ValidationError
  */
 export function checkOrderLines(lines: readonly OrderLineInput[]): OrderLineInput[] {

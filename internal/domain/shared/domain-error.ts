@@ -33,7 +33,7 @@ export abstract class DomainError extends Error {
  * Per-field details of an `invalid` error. `field` names the field in domain
  * terms: dotted, with indices in brackets (`lines[0].product_id`, `email`,
  * `price.amount`, `idempotency_key`); each transport says where its request
- * carried it (over HTTP: `/body/lines/0/product_id`, `/header/idempotency-key`).
+ * carried it.
  */
 export interface FieldIssue {
   readonly field: string;
