@@ -41,32 +41,24 @@ const STATUS_BY_CODE: Readonly<Record<string, Status>> = {
   RATE_LIMITED: Status.RESOURCE_EXHAUSTED,
 };
 
-/** Field names of the REST contract that the protos spell otherwise. */
-const FIELD_BY_REST_NAME: Readonly<Record<string, string>> = {
+/** Domain field names that the protos spell otherwise. */
+const PROTO_FIELD: Readonly<Record<string, string>> = {
   limit: 'page_size',
   cursor: 'page_token',
-  'if-match': 'etag',
-  'idempotency-key': 'idempotency_key',
-  'last-event-id': 'after_event_id',
+  if_match: 'etag',
+  last_event_id: 'after_event_id',
   amount: 'amount_minor',
 };
 
-/**
- * A field named the REST way (`/body/lines/0/product_id`, `/query/limit`) or the
- * domain way (`lines[0].product_id`) as a protobuf field path (`lines[0].product_id`).
- */
-export function fieldPath(name: string): string {
-  const segments = name.replace(/^\/(body|query|header|path)\//, '').split(/[/.]/).filter((part) => part !== '');
-  let path = '';
-  for (const segment of segments) {
-    if (/^\d+$/.test(segment)) path += `[${segment}]`;
-    else {
-      const [head, index] = /^([^[]+)(\[\d+\])?$/.exec(segment)?.slice(1) ?? [segment, undefined];
-      const field = FIELD_BY_REST_NAME[head ?? segment] ?? head ?? segment;
-      path += (path ? '.' : '') + field + (index ?? '');
-    }
-  }
-  return path;
+/** A field named in domain terms (`lines[0].product_id`, `price.amount`) as a protobuf field path. */
+function fieldPath(field: string): string {
+  return field
+    .split('.')
+    .map((segment) => {
+      const [, head = segment, index = ''] = /^([^[]+)((?:\[\d+\])*)$/.exec(segment) ?? [];
+      return (PROTO_FIELD[head] ?? head) + index;
+    })
+    .join('.');
 }
 
 /** The retry hint of a domain error, in milliseconds. */
