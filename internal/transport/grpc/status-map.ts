@@ -11,7 +11,7 @@ export const ERROR_DOMAIN = 'ordersvc.dev';
  * STATUS_BY_KIND in transport/http/error-handler.ts). Exhaustive: a new kind
  * does not compile until it has a status here.
  */
-export const STATUS_BY_KIND: Record<ErrorKind, Status> = {
+const STATUS_BY_KIND: Record<ErrorKind, Status> = {
   invalid: Status.INVALID_ARGUMENT,
   unauthorized: Status.UNAUTHENTICATED,
   forbidden: Status.PERMISSION_DENIED,
@@ -61,11 +61,6 @@ function fieldPath(field: string): string {
     .join('.');
 }
 
-/** The retry hint of a domain error, in milliseconds. */
-export function retryAfterMsOf(error: DomainError): number | undefined {
-  return error.retryAfterMs;
-}
-
 /** The status with details a domain error becomes: ErrorInfo always, BadRequest and RetryInfo where they apply. */
 export function fromDomainError(error: DomainError): RichServerError {
   const status = STATUS_BY_CODE[error.code] ?? STATUS_BY_KIND[error.kind];
@@ -75,7 +70,7 @@ export function fromDomainError(error: DomainError): RichServerError {
   }
   // The one invalid input that is not a ValidationError: a page token this service did not issue.
   if (error.code === 'INVALID_CURSOR') details.push(BadRequest.fromPartial({ fieldViolations: [{ field: 'page_token', description: error.message }] }));
-  const retryAfterMs = retryAfterMsOf(error);
+  const { retryAfterMs } = error;
   if (retryAfterMs !== undefined) details.push(retryInfo(retryAfterMs));
   return new RichServerError(status, error.message, details);
 }
