@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { serverChild } from './server-child.ts';
 
 export interface NatsServer {
   readonly url: string;
@@ -40,29 +41,7 @@ export async function hasNatsServerBinary(): Promise<boolean> {
 export async function startNatsServer(): Promise<NatsServer> {
   const port = await freePort();
   const store = await mkdtemp(join(tmpdir(), 'ordersvc-nats-'));
-  let child: ChildProcess | undefined;
-
-  const start = async (): Promise<void> => {
-    const server = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = server;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      server.once('error', reject);
-      server.once('exit', (code) => reject(new Error(`nats-server exited with ${code}: ${output}`)));
-      server.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Server is ready')) resolve();
-      });
-    });
-  };
-  const stop = async (): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null) return;
-    const exited = once(running, 'exit');
-    running.kill('SIGTERM');
-    await exited;
-  };
+  const { start, stop } = serverChild('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store], { line: 'Server is ready', stream: 'stderr' });
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,

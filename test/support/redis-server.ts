@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.ts';
+import { serverChild } from './server-child.ts';
 
 export interface RedisServer {
   readonly url: string;
@@ -35,30 +36,7 @@ export async function hasRedisServerBinary(): Promise<boolean> {
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-
-  const start = async (): Promise<void> => {
-    const process = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = process;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      process.once('error', reject);
-      process.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-      process.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve();
-      });
-    });
-  };
-
-  const stop = async (): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null) return;
-    const exited = once(running, 'exit');
-    running.kill('SIGTERM');
-    await exited;
-  };
+  const { start, stop } = serverChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { line: 'Ready to accept connections', stream: 'stdout' });
 
   await start();
   return { url, port, stop, start };
