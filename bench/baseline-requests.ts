@@ -32,5 +32,8 @@ export function baselineRequests(name: BaselineName, data: BaselineData): autoca
       return [dynamic(() => ({ method: 'GET', path: `/users?limit=50&after=${pick(data.userIds)}` }))];
     case 'express-pg-product-page':
       return [dynamic(() => ({ method: 'GET', path: `/products?limit=50&after=${pick(data.productIds)}` }))];
+    case 'grpc-hello':
+    case 'jetstream-publish':
+      throw new Error(`${name} is not loaded over HTTP (see its kind in catalog.ts)`);
   }
 }

@@ -1,9 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sampleOrders, stockDrift } from './orders-check.ts';
-import { bearer, dynamic, JSON_BODY, pick, withCursor, type Scenario, type ScenarioContext } from './scenario.ts';
+import { bearer, dynamic, JSON_BODY, pick, withCursor, type HttpScenario, type ScenarioContext } from './scenario.ts';
 
 /** The service's HTTP scenarios, in the order they run: order-read reads the orders order-place made. */
-export const HTTP_SCENARIOS: readonly Scenario[] = [
+export const HTTP_SCENARIOS: readonly HttpScenario[] = [
   {
     name: 'product-read',
     title: 'cached product read (GET /v1/products/{id}, 8 hot ids)',
@@ -38,6 +38,15 @@ export const HTTP_SCENARIOS: readonly Scenario[] = [
     requests: (ctx) => [productPage(ctx, 50)],
   },
   {
+    name: 'user-create',
+    title: 'create a user, admin (POST /v1/users, unique email)',
+    baseline: 'express-pg-write',
+    target: { zeroErrors: true },
+    requests: ({ fixtures: f }) => [
+      dynamic(() => ({ method: 'POST', path: '/v1/users', headers: { ...JSON_BODY, ...bearer(f.adminToken) }, body: JSON.stringify(newUser()) })),
+    ],
+  },
+  {
     name: 'login',
     title: 'login (POST /v1/auth/login, argon2id verify)',
     baseline: 'express-pg-read',
@@ -55,6 +64,7 @@ export const HTTP_SCENARIOS: readonly Scenario[] = [
     title: 'place an order (POST /v1/orders, 1-3 random products, sandbox payment)',
     baseline: 'express-pg-write',
     target: { maxCpuRatio: 5, maxP99Ms: 150, zeroErrors: true },
+    measuresEvents: true,
     requests: (ctx) => [placeOrder(ctx, () => randomLines(ctx.fixtures.productIds))],
     after: checkOrders,
   },
@@ -87,6 +97,12 @@ export function placeOrder({ fixtures: f }: ScenarioContext, lines: () => { prod
     headers: { ...JSON_BODY, ...bearer(pick(f.customers).token), 'idempotency-key': randomUUID() },
     body: JSON.stringify({ lines: lines(), payment: { card_token: 'tok_approved' } }),
   }));
+}
+
+/** A user no other request creates: the email is unique across runs and scenarios. */
+export function newUser(): { name: string; email: string } {
+  const tag = randomUUID();
+  return { name: `Bench ${tag.slice(0, 8)}`, email: `bench-${tag}@example.com` };
 }
 
 /** 1 to 3 distinct random products (or exactly `count`), 1 to 3 units each. */

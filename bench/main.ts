@@ -9,11 +9,15 @@ import { findBenchRedis } from './bench-redis.ts';
 import { Cleanup } from './cleanup.ts';
 import { optionsOrExit, runTool, timedLog } from './command-line.ts';
 import { CURVES } from './curves.ts';
+import { findBenchNats } from './bench-nats.ts';
+import { GrpcLoadDriver } from './grpc-load.ts';
+import { GRPC_SCENARIOS } from './grpc-scenarios.ts';
 import { HTTP_SCENARIOS } from './http-scenarios.ts';
 import { LoadDriver } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { benchUsage, parseBenchArgs, type BenchOptions } from './options.ts';
 import { ProcessGroup } from './processes.ts';
+import { selectScenarios } from './selection.ts';
 import { formatMarkdown, type BenchReport } from './report.ts';
 import { BenchRounds } from './rounds.ts';
 import type { Scenario } from './scenario.ts';
@@ -27,6 +31,7 @@ import { RAISED_LIMITS } from './service-process.ts';
  */
 const SCENARIOS: readonly Scenario[] = [
   ...HTTP_SCENARIOS,
+  ...GRPC_SCENARIOS,
 ];
 
 const log = timedLog('bench');
@@ -36,7 +41,12 @@ const options: BenchOptions = optionsOrExit(() => parseBenchArgs(process.argv.sl
 const cleanup = new Cleanup();
 const processes = new ProcessGroup();
 const load = new LoadDriver();
-await runTool('bench', log, { cleanup, processes, stopLoad: () => load.stop() }, () => run(options));
+const grpcLoad = new GrpcLoadDriver();
+const stopLoad = () => {
+  load.stop();
+  grpcLoad.stop();
+};
+await runTool('bench', log, { cleanup, processes, stopLoad }, () => run(options));
 
 async function run(opts: BenchOptions): Promise<void> {
   const loadAtStart = loadavg()[0] ?? 0;
@@ -56,13 +66,17 @@ async function run(opts: BenchOptions): Promise<void> {
   const redis = await findBenchRedis(process.env);
   if (redis) cleanup.add("delete the run's Redis keys", () => redis.clean());
   log(redis ? `redis: ${redis.description}` : 'redis: none answers; the service uses its in-process adapters');
-  // Runs first: the processes stop before their database and Redis keys go.
+  const only = opts.only;
+  const scenarios = selectScenarios(SCENARIOS, { only, skipGrpc: opts.skipGrpc, skipEvents: opts.skipEvents });
+  const wantsEvents = !opts.skipEvents && scenarios.some((s) => s.measuresEvents === true);
+  const nats = wantsEvents ? await findBenchNats(process.env, log) : undefined;
+  if (nats) cleanup.add("delete the run's stream and stop a NATS it started", () => nats.close());
+  log(nats ? `nats: ${nats.description}` : wantsEvents ? 'nats: none answers and no nats-server on PATH; the service relays in-process and no event figures are taken' : 'nats: not used (no event figures in this run)');
+  // Runs first: the processes stop before their database, Redis keys and stream go.
   cleanup.add('stop processes', () => processes.stopAll());
 
-  const only = opts.only;
-  const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   const curves = !opts.curves ? [] : only ? CURVES.filter((c) => only.includes(c.name)) : CURVES;
-  const rounds = new BenchRounds({ opts, processes, load, log, db: handle.db, databaseUrl: database.url, redis, seeded });
+  const rounds = new BenchRounds({ opts, processes, load, grpcLoad, log, db: handle.db, databaseUrl: database.url, redis, nats, seeded });
   const outcome = await rounds.run(scenarios, curves);
 
   const notes = [...outcome.notes];
@@ -89,6 +103,7 @@ async function run(opts: BenchOptions): Promise<void> {
       autocannon: machine.autocannon,
       postgres: database.description,
       redis: redis?.description ?? 'none (in-process cache, sessions and rate limits)',
+      nats: nats?.description ?? 'none (events relayed to the in-process publisher)',
     },
     settings: {
       quick: opts.quick,

@@ -10,7 +10,7 @@ describe('bench command line', () => {
       help: false,
       options: {
         quick: false, warmupSeconds: 10, durationSeconds: 20, connections: 64, users: 10_000, products: 1_000,
-        usersMax: 1_000_000, productsMax: 100_000, repeat: 1, curves: true, profiles: true, note: undefined, only: undefined,
+        usersMax: 1_000_000, productsMax: 100_000, repeat: 1, curves: true, profiles: true, skipGrpc: false, skipEvents: false, note: undefined, only: undefined,
       },
     });
   });
@@ -25,6 +25,10 @@ describe('bench command line', () => {
     expect(parseBenchArgs(['--quick', '--duration', '30', '--warmup', '0', '--users', '200_000', '--note', ' busy machine ', '--repeat', '3', '--skip-curves'], KNOWN)).toMatchObject({
       options: { quick: true, durationSeconds: 30, warmupSeconds: 0, users: 200_000, usersMax: 1_000_000, note: 'busy machine', repeat: 3, curves: false, profiles: true },
     });
+  });
+
+  it('when --skip-grpc and --skip-events are given, then the gRPC and event measurements are off', () => {
+    expect(parseBenchArgs(['--quick', '--skip-grpc', '--skip-events'], KNOWN)).toMatchObject({ options: { skipGrpc: true, skipEvents: true } });
   });
 
   it('when --only names scenarios and curves, then only they are run', () => {

@@ -15,6 +15,10 @@ export interface BenchOptions {
   readonly repeat: number;
   readonly curves: boolean;
   readonly profiles: boolean;
+  /** No gRPC scenarios and no bare gRPC baseline. */
+  readonly skipGrpc: boolean;
+  /** The service runs without NATS (in-process publisher); no event figures, no JetStream baseline. */
+  readonly skipEvents: boolean;
   /** Written into the report, e.g. "taken while other work ran on the machine". */
   readonly note: string | undefined;
   /** Only these scenarios and curves (and their baselines); such a partial run prints its report and writes no file. */
@@ -29,7 +33,8 @@ export interface KnownNames {
 
 export function benchUsage(known: KnownNames): string {
   return `usage: npm run bench -- [--quick] [--repeat N] [--duration S] [--warmup S] [--connections N] [--users N] [--products N]
-                           [--users-max N] [--products-max N] [--skip-curves] [--skip-profiles] [--note TEXT] [--only A,B]
+                           [--users-max N] [--products-max N] [--skip-curves] [--skip-profiles] [--skip-grpc] [--skip-events]
+                           [--note TEXT] [--only A,B]
   --quick           short runs, for local use
   --repeat N        rounds alternating baselines and scenarios; medians and spread are reported (default 1)
   --duration S      seconds measured per scenario and baseline (default 20, quick 4)
@@ -41,6 +46,8 @@ export function benchUsage(known: KnownNames): string {
   --products-max N  rows the products-table curve grows the table to (default 100000)
   --skip-curves     no cost curves
   --skip-profiles   no CPU profile of the scenarios
+  --skip-grpc       no gRPC scenarios and no bare gRPC baseline
+  --skip-events     the service relays no events to NATS; no event figures and no JetStream baseline
   --note TEXT       a remark written into docs/benchmarks.md (e.g. what else ran on the machine)
   --only A,B        only these scenarios or curves and their baselines, for trying a change; prints the report, writes no file
                     scenarios: ${known.scenarios.join(', ')}
@@ -67,6 +74,8 @@ export function parseBenchArgs(args: readonly string[], known: KnownNames): Pars
     'products-max': { type: 'string' },
     'skip-curves': { type: 'boolean' },
     'skip-profiles': { type: 'boolean' },
+    'skip-grpc': { type: 'boolean' },
+    'skip-events': { type: 'boolean' },
     note: { type: 'string' },
     only: { type: 'string' },
   });
@@ -89,6 +98,8 @@ export function parseBenchArgs(args: readonly string[], known: KnownNames): Pars
       repeat: wholeNumber('--repeat', values.repeat, 1, 1, 9),
       curves: !(values['skip-curves'] ?? false),
       profiles: !(values['skip-profiles'] ?? false),
+      skipGrpc: values['skip-grpc'] ?? false,
+      skipEvents: values['skip-events'] ?? false,
       note: values.note?.trim() || undefined,
       only: values.only === undefined ? undefined : nameList(values.only, known),
     },

@@ -1,11 +1,14 @@
-import { BASELINES, MAX_RSS_BYTES, NON_2XX_FLAG_SHARE, type ScenarioInfo } from './catalog.ts';
+import { BASELINES, EVENT_MESSAGE_BYTES, MAX_RSS_BYTES, NON_2XX_FLAG_SHARE, type ScenarioInfo } from './catalog.ts';
+import type { EventsSummary } from './events-stats.ts';
 import type { Machine } from './machine.ts';
 import type { Measurement } from './measurement.ts';
 import type { RepeatedRun } from './repeated-run.ts';
 import { curveSection, profileSection, type CurveResult } from './report-sections.ts';
+import { eventsSection, transportSection } from './report-transports.ts';
 import type { ProfileSummary } from './profile-summary.ts';
 import { checkTargets, cpuRatio } from './targets.ts';
 import { count, cpu, ms, percent } from './format.ts';
+import { GRPC_CHANNELS } from './grpc-channels.ts';
 
 export { count } from './format.ts';
 
@@ -14,6 +17,8 @@ export interface Environment extends Machine {
   readonly command: string;
   readonly postgres: string;
   readonly redis: string;
+  /** Where the service relayed its events; absent in reports written before the events were measured. */
+  readonly nats?: string;
 }
 
 export interface ScenarioResult {
@@ -23,6 +28,8 @@ export interface ScenarioResult {
   readonly skipped?: string;
   /** Self time over the first round's measured window. */
   readonly profile?: ProfileSummary;
+  /** Order placement: the events relayed to JetStream over its windows. */
+  readonly events?: EventsSummary;
 }
 
 export interface BenchReport {
@@ -94,7 +101,8 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     `| Commit | ${env.commit} |`,
     `| PostgreSQL | ${env.postgres} |`,
     `| Redis | ${env.redis} |`,
-    `| Load | autocannon ${env.autocannon} (programmatic, in the harness process), ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run${rounds} |`,
+    ...(env.nats ? [`| NATS | ${env.nats} |`] : []),
+    `| Load | autocannon ${env.autocannon} (programmatic, in the harness process), ${settings.connections} connections; gRPC: the harness's generator, ${settings.connections} calls in flight over ${GRPC_CHANNELS} HTTP/2 connections; ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run${rounds} |`,
     `| Data | ${settings.users} users, ${settings.products} products with a stock of ${settings.productStock} each (the table curves grow them at the end) |`,
     '',
     '## Targets',
@@ -125,6 +133,8 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     '',
     ...statusLines(report),
     '',
+    ...transportSection(report.scenarios, report.baselines),
+    ...eventsSection(report.scenarios, report.baselines.find((b) => b.name === 'jetstream-publish'), EVENT_MESSAGE_BYTES),
     ...curveSection(report.curves),
     ...profileSection(report.scenarios),
     '## How the run is set up',
@@ -135,6 +145,8 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
       .map(([key, value]) => `\`${key}=${value}\``)
       .join(', ')}.`,
     "- Load generator, service, sandbox gateway and PostgreSQL share the machine's cores; the baselines compete with the load generator and PostgreSQL the same way.",
+    '- gRPC scenarios call the service\'s gRPC listener (h2c, its own port) through the generated nice-grpc clients with the same tokens, ids and cursors as their REST twins; a status other than OK counts as non-2xx, a call with no answer (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED) as an error. The bare gRPC baseline is @grpc/grpc-js alone with one unary method.',
+    '- With NATS, the service relays its outbox to a stream of the run\'s own; order placement\'s windows measure the events (see the events section). The bare JetStream baseline\'s CPU per publish is its publisher process\'s.',
     '- The CPU profile of each scenario is taken over its first round\'s measured window through the diagnostics listener (`/debug/cpu-profile`); V8\'s sampler costs a few percent of CPU in that round.',
     ...report.notes.map((note) => `- ${note}`),
     '',
@@ -159,7 +171,8 @@ function scenarioRow(s: ScenarioResult, baselines: Map<string, Measurement>): st
 function statusLines(report: BenchReport): string[] {
   const runs = [...report.baselines, ...report.scenarios.flatMap((s) => (s.result ? [s.result] : [])), ...report.curves.flatMap((c) => c.points.map((p) => p.result))];
   const lines = runs.flatMap((run) => {
-    const other = Object.entries(run.median.statusCounts).filter(([code]) => !code.startsWith('2'));
+    // HTTP statuses are codes (200, 503); gRPC's are names, OK the success.
+    const other = Object.entries(run.median.statusCounts).filter(([code]) => !code.startsWith('2') && code !== 'OK');
     return other.length === 0 ? [] : [`- ${run.name}: ${other.map(([code, n]) => `${code} × ${n}`).join(', ')}`];
   });
   return lines.length === 0 ? ['None: every answer was 2xx.'] : lines;

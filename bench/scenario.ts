@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../internal/adapter/postgres/database.ts';
 import type { ScenarioInfo } from './catalog.ts';
 import type { Fixtures } from './fixtures.ts';
+import type { GrpcCaller } from './grpc-load.ts';
+import type { Channel } from 'nice-grpc';
 
 /** An order placed by a scenario, to be read back by a later one. */
 export interface PlacedOrder {
@@ -14,6 +16,8 @@ export interface PlacedOrder {
 /** What a scenario may use: the running service, its sign-ins and cursors, the database, and what earlier scenarios left. */
 export interface ScenarioContext {
   readonly serviceUrl: string;
+  /** host:port of the service's gRPC listener (h2c). */
+  readonly grpcTarget: string;
   readonly fixtures: Fixtures;
   /** The harness's own pool on the bench database (checks, not load). */
   readonly db: Kysely<Database>;
@@ -26,19 +30,33 @@ export interface ScenarioContext {
   readonly log: (line: string) => void;
 }
 
-/**
- * One measured load against the service. A scenario file exports a list of
- * these; main.ts registers it with one line. Scenarios run in the order of
- * that list.
- */
-export interface Scenario extends ScenarioInfo {
-  /** The requests autocannon sends (fixed, or built per request with `dynamic`). */
-  readonly requests: (ctx: ScenarioContext) => autocannon.Request[];
+interface ScenarioHooks extends ScenarioInfo {
   /** Why it cannot run now (e.g. nothing to read yet); runs when undefined. */
   readonly skip?: (ctx: ScenarioContext) => string | undefined;
   /** After each measured run: checks, and state for later scenarios. */
   readonly after?: (ctx: ScenarioContext) => Promise<void>;
 }
+
+/** Load over HTTP/1.1, driven by autocannon. */
+export interface HttpScenario extends ScenarioHooks {
+  readonly transport?: 'http';
+  /** The requests autocannon sends (fixed, or built per request with `dynamic`). */
+  readonly requests: (ctx: ScenarioContext) => autocannon.Request[];
+}
+
+/** Load over gRPC (HTTP/2, many concurrent calls per connection), driven by bench/grpc-load.ts. */
+export interface GrpcScenario extends ScenarioHooks {
+  readonly transport: 'grpc';
+  /** Builds, once per channel, the function making one call through the generated clients. */
+  readonly callerFor: (ctx: ScenarioContext, channel: Channel) => GrpcCaller;
+}
+
+/**
+ * One measured load against the service. A scenario file exports a list of
+ * these; main.ts registers it with one line. Scenarios run in the order of
+ * that list.
+ */
+export type Scenario = HttpScenario | GrpcScenario;
 
 export const JSON_BODY = { 'content-type': 'application/json' } as const;
 

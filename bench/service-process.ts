@@ -29,8 +29,14 @@ export interface RunningService {
   readonly runtimeEnv: Readonly<Record<string, string>>;
 }
 
+/** What else the service is given: its gRPC port, and NATS to relay its events to (the in-process publisher without it). */
+export interface ServiceExtras {
+  readonly grpcPort: number;
+  readonly nats?: { readonly url: string; readonly stream: string; readonly subjectPrefix: string } | undefined;
+}
+
 /** The sandbox gateway (no faults, no latency), then the service in production mode against them. */
-export async function startService(group: ProcessGroup, databaseUrl: string, redis: BenchRedis | undefined): Promise<RunningService> {
+export async function startService(group: ProcessGroup, databaseUrl: string, redis: BenchRedis | undefined, extras: ServiceExtras): Promise<RunningService> {
   const sandboxPort = await freePort();
   const sandbox = await group.start({
     name: 'payment sandbox',
@@ -57,8 +63,11 @@ export async function startService(group: ProcessGroup, databaseUrl: string, red
       HOST: '127.0.0.1',
       PORT: String(port),
       DIAGNOSTICS_PORT: String(diagnosticsPort),
-      // The HTTP scenarios do not use gRPC; port 0 keeps two bench runs from clashing on 9090.
-      GRPC_PORT: '0',
+      // A free port rather than 9090, so that two bench runs (or a dev server) do not clash.
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: String(extras.grpcPort),
+      // The run's own stream and subjects on a shared NATS; dropped at the end.
+      ...(extras.nats ? { NATS_URL: extras.nats.url, NATS_STREAM: extras.nats.stream, NATS_SUBJECT_PREFIX: extras.nats.subjectPrefix } : {}),
       DATABASE_URL: databaseUrl,
       PAYMENT_GATEWAY_URL: sandbox.url,
       ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),

@@ -10,7 +10,7 @@ import { findBenchRedis } from './bench-redis.ts';
 import { Cleanup } from './cleanup.ts';
 import { prepareFixtures } from './fixtures.ts';
 import { describeMachine } from './machine.ts';
-import { ProcessGroup } from './processes.ts';
+import { freePort, ProcessGroup } from './processes.ts';
 import { seedBenchData } from './seed.ts';
 import { startService } from './service-process.ts';
 import { startSoakLoad, type RunningSoakLoad } from './soak-load.ts';
@@ -58,7 +58,7 @@ async function run(opts: SoakOptions): Promise<boolean> {
   log(redis ? `redis: ${redis.description}` : 'redis: none answers; the service uses its in-process adapters');
   cleanup.add('stop processes', () => processes.stopAll());
 
-  const { service, diagnosticsUrl } = await startService(processes, database.url, redis);
+  const { service, diagnosticsUrl } = await startService(processes, database.url, redis, { grpcPort: await freePort() });
   log(`service up at ${service.url} (pid ${service.pid}), diagnostics at ${diagnosticsUrl}`);
   const fixtures = await prepareFixtures(service.url, seeded, SESSIONS);
   log(`${fixtures.customers.length} customers and an admin signed in; load: ${opts.connections} connections, ${opts.rate > 0 ? `${opts.rate} req/s` : 'unthrottled'}`);
