@@ -33,6 +33,8 @@ export interface GrpcLoadSpec {
  */
 export class GrpcLoadDriver {
   readonly #stop = new AbortController();
+  /** The generator's own CPU (this process's) per call over the last measured window, µs: the cost of the client side. */
+  lastClientCpuMicrosPerCall: number | null = null;
 
   async measure(spec: GrpcLoadSpec, rss: RssSampler | undefined, onWindow?: () => void): Promise<Measurement> {
     const channels = Array.from({ length: GRPC_CHANNELS }, (_, i) =>
@@ -45,8 +47,11 @@ export class GrpcLoadDriver {
       rss?.resetWindow();
       onWindow?.();
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const tally = await this.#run(callers, spec.connections, spec.durationSeconds);
+      const cpu = process.cpuUsage(cpuBefore);
       const seconds = (performance.now() - started) / 1000;
+      this.lastClientCpuMicrosPerCall = tally.latenciesMs.length === 0 ? null : (cpu.user + cpu.system) / tally.latenciesMs.length;
       return toMeasurement(spec, tallyToLoadResult(tally, seconds), rss?.windowPeak() ?? null, rss?.windowCpuSeconds() ?? null);
     } finally {
       for (const channel of channels) channel.close();

@@ -76,6 +76,16 @@ export function goLine(rest: Measurement | undefined, grpc: Measurement | undefi
   );
 }
 
+/** Whether the relay kept up with the writes, and what it adds to a bare publish's latency. */
+export function relayVerdict(name: string, e: EventsSummary, publisher: Measurement): string {
+  const keptUp = e.relayedPerSecond >= e.writtenPerSecond * 0.95;
+  const pace = keptUp
+    ? `the relay kept up with the writes (${count(e.relayedPerSecond)} of ${count(e.writtenPerSecond)} events/s)`
+    : `the relay fell behind the writes (${count(e.relayedPerSecond)} of ${count(e.writtenPerSecond)} events/s, ${count(e.pendingAtEnd)} rows pending at the end)`;
+  const added = e.latencyP50Ms - publisher.latencyP50Ms;
+  return `${name}: ${pace}; commit → stream p50 ${ms(e.latencyP50Ms)} ms against a bare publish's ${ms(publisher.latencyP50Ms)} ms, so the outbox path adds about ${ms(Math.max(0, added))} ms at the median (the bare publisher could take ${count(publisher.okPerSecond)} publishes/s).`;
+}
+
 function percentOf(value: number, of: number): string {
   return `${Math.round((value / of) * 100)}%`;
 }
@@ -102,9 +112,7 @@ export function eventsSection(scenarios: readonly { readonly info: ScenarioInfo;
   if (publisher) {
     const m = publisher.median;
     lines.push(`| bare JetStream publish (${count(messageBytes)}-byte messages), publish → ack | – | ${count(m.okPerSecond)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP99Ms)} | ${count(m.requests)} | – | ${count(messageBytes)} |`);
-    for (const { info, events: e } of measured) {
-      if (m.okPerSecond > 0) lines.push('', `${info.name}: the relay stored ${percentOf(e.relayedPerSecond, m.okPerSecond)} of the bare publisher's rate${e.relayedPerSecond < e.writtenPerSecond * 0.95 ? ' and fell behind the writes' : ''}.`);
-    }
+    for (const { info, events: e } of measured) lines.push('', relayVerdict(info.name, e, m));
   }
   lines.push('');
   return lines;

@@ -137,6 +137,18 @@ describe('the markdown report', () => {
     expect(markdown).toContain('- order-place: 503 × 500');
   });
 
+  it('when a gRPC run answered OK and NOT_FOUND, then only NOT_FOUND is listed as a non-2xx status', () => {
+    const grpc = aggregateRuns([measurement({ name: 'grpc-user-read', non2xx: 3, statusCounts: { OK: 997, NOT_FOUND: 3 } })]);
+    const markdown = formatMarkdown(report({ baselines: [...report().baselines, grpc] }));
+    expect(markdown).toContain('- grpc-user-read: NOT_FOUND × 3');
+    expect(markdown).not.toContain('OK × 997');
+  });
+
+  it('when the run relayed events to NATS, then the environment table names it', () => {
+    const base = report();
+    expect(formatMarkdown(report({ environment: { ...base.environment, nats: 'NATS 2.9 with JetStream' } }))).toContain('| NATS | NATS 2.9 with JetStream |');
+  });
+
   it('when a scenario could not run, then its row says why', () => {
     const row = formatMarkdown(report())
       .split('\n')

@@ -10,7 +10,8 @@ import type { BenchRedis } from './bench-redis.ts';
 import { EVENT_MESSAGE_BYTES, type BaselineInfo } from './catalog.ts';
 import { EventsProbe, type StreamMark } from './events-probe.ts';
 import { summarizeEvents, type EventsWindow } from './events-stats.ts';
-import { GrpcLoadDriver, type GrpcLoadSpec } from './grpc-load.ts';
+import type { GrpcLoadDriver} from './grpc-load.ts';
+import { type GrpcLoadSpec } from './grpc-load.ts';
 import { toMeasurement, type LoadResult } from './measurement.ts';
 import { judgeCurve } from './curve.ts';
 import { renderCurveSvg } from './curve-svg.ts';
@@ -223,11 +224,13 @@ export class BenchRounds {
     if (summary) profile?.into(summary);
     const relayed = window ? await window : undefined;
     if (relayed) events?.into(relayed);
+    const client = 'grpc' in load ? this.#d.grpcLoad.lastClientCpuMicrosPerCall : null;
+    const clientNote = client === null ? '' : `; generator CPU ${Math.round(client)} µs/call`;
     const eventsNote = relayed ? `; events: ${Math.round(relayed.relayed / relayed.seconds)}/s relayed, ${Math.round(relayed.written / relayed.seconds)}/s written, ${relayed.pendingAtEnd} pending at the end` : '';
     this.#d.log(
       summary
-        ? `${line(measurement)}; busy ${Math.round((1 - summary.idleShare) * 100)}%, top: ${summary.packages.slice(0, 4).map((p) => `${p.name} ${Math.round(p.share * 100)}%`).join(', ')}${eventsNote}`
-        : `${line(measurement)}${eventsNote}`,
+        ? `${line(measurement)}; busy ${Math.round((1 - summary.idleShare) * 100)}%, top: ${summary.packages.slice(0, 4).map((p) => `${p.name} ${Math.round(p.share * 100)}%`).join(', ')}${clientNote}${eventsNote}`
+        : `${line(measurement)}${clientNote}${eventsNote}`,
     );
     return measurement;
   }

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { createServer } from 'node:http';
 import { HELLO_SERVICE, helloReply } from './grpc-hello-service.ts';
 
@@ -13,7 +13,7 @@ const server = new Server();
 const implementation: UntypedServiceImplementation = {
   sayHello: (call: { request: Buffer }, callback: (error: null, reply: Buffer) => void) => callback(null, helloReply(call.request)),
 };
-server.addService(HELLO_SERVICE as unknown as ServiceDefinition, implementation);
+server.addService(HELLO_SERVICE, implementation);
 await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${grpcPort}`, ServerCredentials.createInsecure(), (error) => (error ? reject(error) : resolve())));
 
 const health = createServer((_req, res) => res.writeHead(200).end('ok'));
