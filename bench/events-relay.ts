@@ -1,5 +1,5 @@
 // Integration events: how fast the outbox relay publishes to JetStream, beside a bare
-// JetStream publish baseline on the same server. Run: npm run bench:events [-- --help]
+// JetStream publish baseline on the same server. Run: npm run bench:events-drain [-- --help]
 // Needs PostgreSQL (BENCH_ADMIN_DATABASE_URL, default the local superuser) and NATS with
 // JetStream (NATS_URL, default nats://127.0.0.1:4222). Creates and drops its own database and stream.
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { SqlMigrator } from '../internal/adapter/postgres/sql-migrator.ts';
 import { OutboxRelay } from '../internal/app/events/outbox-relay.ts';
 import { MIGRATIONS_DIR } from '../cmd/shared/project-paths.ts';
 
-const USAGE = `Usage: npm run bench:events -- [--orders N] [--writers N] [--backlog N] [--baseline N]
+const USAGE = `Usage: npm run bench:events-drain -- [--orders N] [--writers N] [--backlog N] [--baseline N]
   --orders N    orders per writer, each two transactions (order.placed, then order.paid); default 250
   --writers N   concurrent writers (the order-placement load); default 8
   --backlog N   events written before the relay starts, to time a pure drain; default 10000
