@@ -35,10 +35,15 @@ export class EventsProbe {
     this.#db = db;
   }
 
+  /** The stream's last sequence now; 0 while the service has not created its stream yet (it does so in the background when NATS comes late). */
   async mark(): Promise<StreamMark> {
     const atMs = Date.now();
-    const info = await (await this.#manager()).streams.info(this.#nats.stream);
-    return { lastSeq: info.state.last_seq, atMs };
+    const jsm = await this.#manager();
+    const info = await jsm.streams.info(this.#nats.stream).catch((error: unknown) => {
+      if (error instanceof Error && /stream not found/i.test(error.message)) return undefined;
+      throw error;
+    });
+    return { lastSeq: info?.state.last_seq ?? 0, atMs };
   }
 
   async window(scenario: string, start: StreamMark): Promise<EventsWindow> {

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../cmd/shared/project-paths.ts';
 import type { Database } from '../internal/adapter/postgres/database.ts';
-import { createClient, waitForChannelReady, createChannel, type CompatServiceDefinition } from 'nice-grpc';
+import { waitForChannelReady, createChannel } from 'nice-grpc';
 import { baselineRequests } from './baseline-requests.ts';
-import { encodeText, HELLO_SERVICE } from './baselines/grpc-hello-service.ts';
+import { helloCaller } from './grpc-hello-client.ts';
 import type { BenchNats } from './bench-nats.ts';
 import type { BenchRedis } from './bench-redis.ts';
 import { EVENT_MESSAGE_BYTES, type BaselineInfo } from './catalog.ts';
@@ -238,14 +238,6 @@ export class BenchRounds {
 
 /** One measured run's load: autocannon over HTTP/1.1 or the gRPC generator over HTTP/2. */
 type Load = { readonly http: LoadSpec } | { readonly grpc: GrpcLoadSpec };
-
-const helloDefinition = HELLO_SERVICE as unknown as CompatServiceDefinition;
-const helloRequest = encodeText('world');
-
-function helloCaller(channel: Parameters<GrpcLoadSpec['callerFor']>[0]) {
-  const client = createClient(helloDefinition, channel) as unknown as { sayHello(request: Buffer, options: { signal: AbortSignal }): Promise<Buffer> };
-  return (signal: AbortSignal) => client.sayHello(helloRequest, { signal });
-}
 
 /** Waits until a gRPC listener accepts a connection (the service's starts beside its HTTP one). */
 async function grpcReady(target: string): Promise<void> {
