@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClientFactory, Metadata, type Channel } from 'nice-grpc';
 import { OrderServiceDefinition } from '../internal/transport/grpc/generated/ordersvc/v1/order.ts';
 import { UserServiceDefinition } from '../internal/transport/grpc/generated/ordersvc/v1/user.ts';
-import { checkOrders, newUser, randomLines } from './http-scenarios.ts';
+import { checkOrders, newUser, randomLines, removeCreatedUsers } from './http-scenarios.ts';
 import { pick, type GrpcScenario } from './scenario.ts';
 
 const factory = createClientFactory();
@@ -55,6 +55,7 @@ export const GRPC_SCENARIOS: readonly GrpcScenario[] = [
       const users = factory.create(UserServiceDefinition, channel);
       return (signal) => users.createUser({ ...newUser(), roles: [] }, auth(f.adminToken, signal));
     },
+    after: removeCreatedUsers,
   },
   {
     name: 'grpc-order-place',

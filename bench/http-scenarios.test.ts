@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomLines } from './http-scenarios.ts';
+import { newUser, randomLines } from './http-scenarios.ts';
 
 describe('order lines', () => {
   it('when lines are drawn, then there are 1 to 3 distinct products with 1 to 3 units each', () => {
@@ -25,5 +25,13 @@ describe('order lines of a given count', () => {
     const lines = randomLines(ids, 50);
     expect(lines).toHaveLength(50);
     expect(new Set(lines.map((l) => l.product_id)).size).toBe(50);
+  });
+});
+
+describe('created users', () => {
+  it('when users are made up, then each has its own email under the prefix the clean-up deletes', () => {
+    const users = Array.from({ length: 50 }, () => newUser());
+    expect(new Set(users.map((u) => u.email)).size).toBe(50);
+    for (const user of users) expect(user.email).toMatch(/^bench-created-[0-9a-f-]{36}@example\.com$/);
   });
 });

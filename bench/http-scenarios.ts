@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomInt, randomUUID } from 'node:crypto';
 import { sampleOrders, stockDrift } from './orders-check.ts';
 import { bearer, dynamic, JSON_BODY, pick, withCursor, type HttpScenario, type ScenarioContext } from './scenario.ts';
@@ -45,6 +46,7 @@ export const HTTP_SCENARIOS: readonly HttpScenario[] = [
     requests: ({ fixtures: f }) => [
       dynamic(() => ({ method: 'POST', path: '/v1/users', headers: { ...JSON_BODY, ...bearer(f.adminToken) }, body: JSON.stringify(newUser()) })),
     ],
+    after: removeCreatedUsers,
   },
   {
     name: 'login',
@@ -99,10 +101,19 @@ export function placeOrder({ fixtures: f }: ScenarioContext, lines: () => { prod
   }));
 }
 
+const CREATED_EMAIL_PREFIX = 'bench-created-';
+
 /** A user no other request creates: the email is unique across runs and scenarios. */
 export function newUser(): { name: string; email: string } {
   const tag = randomUUID();
-  return { name: `Bench ${tag.slice(0, 8)}`, email: `bench-${tag}@example.com` };
+  return { name: `Bench ${tag.slice(0, 8)}`, email: `${CREATED_EMAIL_PREFIX}${tag}@example.com` };
+}
+
+// The created users go after each run: the users table keeps its seeded size (the users-table curve's first point, the page baselines' data).
+export async function removeCreatedUsers(ctx: ScenarioContext): Promise<void> {
+  const { rows } = await sql<{ n: string }>`
+    WITH gone AS (DELETE FROM users WHERE email LIKE ${`${CREATED_EMAIL_PREFIX}%`} RETURNING 1) SELECT count(*) AS n FROM gone`.execute(ctx.db);
+  ctx.log(`removed the ${rows[0]?.n ?? 0} users the run created`);
 }
 
 /** 1 to 3 distinct random products (or exactly `count`), 1 to 3 units each. */
