@@ -144,6 +144,27 @@ describe('the markdown report', () => {
     expect(markdown).not.toContain('OK × 997');
   });
 
+  it('when no gRPC scenario and no event window ran, then the report does not describe them', () => {
+    const markdown = formatMarkdown(report());
+    expect(markdown).not.toContain('gRPC scenarios call');
+    expect(markdown).not.toContain('With NATS, the service relays');
+    expect(markdown).not.toContain('HTTP/2 connections');
+  });
+
+  it('when a gRPC scenario and an event window ran, then the comparison, the events section and their setup are written', () => {
+    const base = report();
+    const grpcInfo: ScenarioInfo = { name: 'grpc-order-place', title: 'gRPC PlaceOrder', baseline: 'express-pg-write', restTwin: 'order-place', measuresEvents: true };
+    const events = { scenario: 'grpc-order-place', rounds: 1, writtenPerSecond: 90, relayedPerSecond: 90, latencyP50Ms: 6, latencyP99Ms: 40, sampled: 900, pendingAtEnd: 0, meanBytes: 670 };
+    const markdown = formatMarkdown(report({ scenarios: [...base.scenarios, { info: grpcInfo, result: aggregateRuns([measurement({ name: 'grpc-order-place', cpuMicrosPerRequest: 5_000 })]), events }] }));
+    expect(markdown).toContain('## REST and gRPC, the same operations');
+    expect(markdown).toContain('| order-place | 50 | 10,000 |');
+    expect(markdown).toContain('## Integration events under order placement');
+    expect(markdown).toContain('| gRPC PlaceOrder | 90 | 90 | 6 | 40 | 900 | 0 | 670 |');
+    expect(markdown).toContain('gRPC scenarios call');
+    expect(markdown).toContain('With NATS, the service relays');
+    expect(markdown).toContain('64 calls in flight over 4 HTTP/2 connections');
+  });
+
   it('when the run relayed events to NATS, then the environment table names it', () => {
     const base = report();
     expect(formatMarkdown(report({ environment: { ...base.environment, nats: 'NATS 2.9 with JetStream' } }))).toContain('| NATS | NATS 2.9 with JetStream |');

@@ -82,12 +82,23 @@ export function keptSection(previous: string | undefined): string {
   return at === -1 ? `${KEEP_MARKER}\n` : previous.slice(at);
 }
 
+const GRPC_SETUP =
+  "- gRPC scenarios call the service's gRPC listener (h2c, its own port) through the generated nice-grpc clients with the same tokens, ids and cursors as their REST twins; " +
+  'a status other than OK counts as non-2xx, a call with no answer (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED) as an error. The bare gRPC baseline is @grpc/grpc-js alone with one unary method; ' +
+  "the generator's own CPU per call is in the run's log.";
+const EVENTS_SETUP =
+  "- With NATS, the service relays its outbox to a stream of the run's own; order placement's windows measure the events (see the events section). " +
+  "The bare JetStream baseline's CPU per publish is its publisher process's.";
+
 const RUN_COLUMNS = '| req/s | p50 ms | p99 ms | requests | errors | non-2xx | peak RSS MB | server CPU µs/req | spread (CPU, req/s) |';
 
 export function formatMarkdown(report: BenchReport, previous?: string): string {
   const { environment: env, settings } = report;
   const byName = new Map(report.baselines.map((b) => [b.name, b.median]));
   const targets = report.scenarios.flatMap((s) => (s.result ? checkTargets(s.info, s.result.median, byName.get(s.info.baseline)) : []));
+  const grpcRan = report.scenarios.some((s) => s.info.restTwin !== undefined && s.result !== undefined);
+  const eventsRan = report.scenarios.some((s) => s.events !== undefined);
+  const grpcLoad = grpcRan ? `; gRPC: the harness's generator, ${settings.connections} calls in flight over ${GRPC_CHANNELS} HTTP/2 connections` : '';
   const rounds = settings.repeat > 1 ? `, ${settings.repeat} rounds alternating baselines and scenarios (medians; spread = (max − min) / median)` : ', one round';
   const lines: string[] = [
     '# Benchmarks',
@@ -102,7 +113,7 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
     `| PostgreSQL | ${env.postgres} |`,
     `| Redis | ${env.redis} |`,
     ...(env.nats ? [`| NATS | ${env.nats} |`] : []),
-    `| Load | autocannon ${env.autocannon} (programmatic, in the harness process), ${settings.connections} connections; gRPC: the harness's generator, ${settings.connections} calls in flight over ${GRPC_CHANNELS} HTTP/2 connections; ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run${rounds} |`,
+    `| Load | autocannon ${env.autocannon} (programmatic, in the harness process), ${settings.connections} connections${grpcLoad}; ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per run${rounds} |`,
     `| Data | ${settings.users} users, ${settings.products} products with a stock of ${settings.productStock} each (the table curves grow them at the end) |`,
     '',
     '## Targets',
@@ -145,8 +156,8 @@ export function formatMarkdown(report: BenchReport, previous?: string): string {
       .map(([key, value]) => `\`${key}=${value}\``)
       .join(', ')}.`,
     "- Load generator, service, sandbox gateway and PostgreSQL share the machine's cores; the baselines compete with the load generator and PostgreSQL the same way.",
-    '- gRPC scenarios call the service\'s gRPC listener (h2c, its own port) through the generated nice-grpc clients with the same tokens, ids and cursors as their REST twins; a status other than OK counts as non-2xx, a call with no answer (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED) as an error. The bare gRPC baseline is @grpc/grpc-js alone with one unary method.',
-    '- With NATS, the service relays its outbox to a stream of the run\'s own; order placement\'s windows measure the events (see the events section). The bare JetStream baseline\'s CPU per publish is its publisher process\'s.',
+    ...(grpcRan ? [GRPC_SETUP] : []),
+    ...(eventsRan ? [EVENTS_SETUP] : []),
     '- The CPU profile of each scenario is taken over its first round\'s measured window through the diagnostics listener (`/debug/cpu-profile`); V8\'s sampler costs a few percent of CPU in that round.',
     ...report.notes.map((note) => `- ${note}`),
     '',
