@@ -71,8 +71,8 @@ export function goLine(rest: Measurement | undefined, grpc: Measurement | undefi
     `Against the published Go user service on two cores (get-user: REST ${count(go.restPerSecond)} req/s, gRPC ${count(go.grpcPerSecond)} req/s, ` +
     `gRPC ${(go.grpcPerSecond / go.restPerSecond).toFixed(2)}× REST): ordersvc's get-user runs REST ${ours(rest)}, gRPC ${ours(grpc)}${gain}` +
     `${rest ? `, ${percentOf(rest.okPerSecond, go.restPerSecond)} of Go's REST` : ''}${grpc ? ` and ${percentOf(grpc.okPerSecond, go.grpcPerSecond)} of Go's gRPC` : ''}. ` +
-    'That service did a bare lookup; ours checks the bearer session, the per-caller rate limit and the release channel on every call, ' +
-    'and the load generator shares the two cores here.'
+    'Those figures come from another service on other hardware; ours checks the bearer session, the per-caller rate limit and the release channel on every call, ' +
+    'and here the load generator shares the two cores with the service.'
   );
 }
 
