@@ -29,8 +29,10 @@ interface ConnectionState {
   inFlight: number;
 }
 
-/** The longest the listener waits for the kernel's accept queue to empty before it closes anyway. */
-const ACCEPT_QUEUE_DRAIN_MAX_MS = 1_000;
+/** The longest the listener waits for a quiet moment (see acceptQueued) before it closes anyway. */
+const ACCEPT_QUEUE_DRAIN_MAX_MS = 5_000;
+/** A loop turn this short that accepted nothing leaves next to no time for a handshake to slip in before the close. */
+const QUIET_TURN_MS = 1;
 
 export async function startHttpServer(listener: RequestListener, settings: HttpServerSettings): Promise<RunningHttpServer> {
   const connections = new Map<Socket, ConnectionState>();
@@ -68,20 +70,23 @@ export async function startHttpServer(listener: RequestListener, settings: HttpS
 
   /**
    * A connection still in the kernel's accept queue when the listening socket
-   * closes is reset by the kernel, not refused. libuv accepts one connection
-   * per poll phase, so the listener closes in the check phase of a loop
-   * iteration whose poll accepted none (the queue was empty when it polled).
-   * Bounded, should connections keep arriving. What remains is a connection
-   * whose handshake completes between that poll and the close: the README's
-   * shutdown section says so.
+   * closes is reset by the kernel, not refused, and so is one whose handshake
+   * completes between the loop's last poll and the close. libuv accepts one
+   * connection per poll phase, so the listener closes in the check phase of a
+   * loop turn that accepted none (the queue was empty when it polled) and was
+   * quick (little time since that poll for a handshake to complete in).
+   * Until then connections are still accepted and served. Bounded (half the
+   * grace period, at most 5 s): under unending load it closes anyway.
    */
-  async function acceptQueued(): Promise<void> {
-    const deadline = performance.now() + Math.min(settings.headersTimeoutMs, ACCEPT_QUEUE_DRAIN_MAX_MS);
+  async function acceptQueued(graceMs: number): Promise<void> {
+    const deadline = performance.now() + Math.min(graceMs / 2, ACCEPT_QUEUE_DRAIN_MAX_MS);
     await nextCheckPhase();
     for (;;) {
       const before = accepted;
+      const turnStarted = performance.now();
       await nextCheckPhase();
-      if (accepted === before || performance.now() > deadline) return;
+      const quiet = accepted === before && performance.now() - turnStarted < QUIET_TURN_MS;
+      if (quiet || performance.now() > deadline) return;
     }
   }
 
@@ -90,7 +95,13 @@ export async function startHttpServer(listener: RequestListener, settings: HttpS
     port,
     async stop(graceMs) {
       stopping = true;
-      await acceptQueued();
+      // The grace period counts from now: the wait for a quiet moment to close the listener is part of it.
+      let forced = false;
+      const grace = setTimeout(() => {
+        forced = true;
+        server.closeAllConnections();
+      }, graceMs);
+      await acceptQueued(graceMs);
       // net.Server's close, not http.Server's: since Node 19 the latter also
       // destroys every connection without a request in progress, and that
       // includes one accepted a moment ago whose request bytes were not read
@@ -103,11 +114,6 @@ export async function startHttpServer(listener: RequestListener, settings: HttpS
       const silent = setTimeout(() => {
         for (const [socket, state] of connections) if (state.served === 0) socket.destroy();
       }, settings.headersTimeoutMs);
-      let forced = false;
-      const grace = setTimeout(() => {
-        forced = true;
-        server.closeAllConnections();
-      }, graceMs);
       await closed;
       clearTimeout(silent);
       clearTimeout(grace);
