@@ -96,9 +96,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await components.start({ name: 'caches', stop: () => Promise.all([caches.users.close(), caches.products.close()]) });
     // Integration events: written in the changes' transactions, relayed to NATS or the in-process consumers.
     const events = createEvents(config, logger, database, { metrics: metrics?.events, newId: uuidv7 });
-    const identity = createIdentityAndCatalog(config, logger, choices, database, redis, events.outbox, caches);
+    const stores = createIdentityAndCatalog(config, logger, choices, database, redis, events.outbox, caches);
     // Role changes and ended sessions reach every replica's caches at once.
-    const identitySync = await startIdentitySync(config, logger, database, { evictSessions: identity.sessions.evictUser, refreshUser: (ctx, id) => identity.users.refresh(ctx, id) });
+    const identitySync = await startIdentitySync(config, logger, database, { evictSessions: stores.sessions.evictUser, refreshUser: (ctx, id) => stores.users.refresh(ctx, id) });
     await components.start({ name: 'identity sync', stop: () => identitySync.stop() });
     const payments = await openPaymentGateway(config, logger, redis, metrics?.paymentEvents, database.pool);
     await components.start({ name: 'payment gateway', stop: () => payments.close() });
@@ -111,7 +111,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const schedules = createSchedules({ config, logger, database, recovery });
     // Stopped late: scheduled runs in progress get the grace period, alongside the HTTP drain.
     await components.start({ name: 'scheduled runs', stop: () => schedules.stop(config.shutdown.graceMs) });
-    await bootstrapAdmin(config, logger, { users: identity.users, credentials: identity.credentials, hasher: identity.hasher, sessions: identity.sessions.store });
+    await bootstrapAdmin(config, logger, { users: stores.users, credentials: stores.credentials, hasher: stores.hasher, sessions: stores.sessions.store });
     const flags = await flagSettings.start();
     await components.start({ name: 'feature flags', stop: () => flags.stop() });
     flags.pauseQueues(jobQueue);
@@ -121,7 +121,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     // They stop after the server: requests in flight may still enqueue jobs until it has drained.
     const jobs = await startInBackground('job queue', () => jobQueue.start({ orders: orderStores.orders, recovery }), { log: logger });
     await components.start({ name: 'job workers', stop: () => jobs.stop() });
-    const streams = await startActivity(config, logger, database, identity.users, cursorSeal.seal);
+    const streams = await startActivity(config, logger, database, stores.users, cursorSeal.seal);
     // Ended by 'activity streams' below, before the server drains; this one ends them when a later start fails.
     const endStreams = once(() => streams.stop());
     await components.start({ name: 'activity feed', stop: endStreams });
@@ -129,11 +129,11 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     const readinessProbes = [new PostgresProbe(database.db), ...(redis ? [new RedisProbe(redis)] : []), ...(events.probe ? [events.probe] : [])];
     const checkReadiness = new CheckReadiness(readinessProbes, config.database.readyTimeoutMs, () => shutdown.inProgress, metrics?.readinessChecked);
     const useCases = buildUseCases({
-      ...{ config, logger, reload, tracing, metrics, database, identity, orderStores, payments, jobQueue, flags, streams, schedules, events, checkReadiness },
+      ...{ config, logger, reload, tracing, metrics, database, stores, orderStores, payments, jobQueue, flags, streams, schedules, events, checkReadiness },
       ...{ apiSpecText, apiSpec: parseYaml(apiSpecText) as object, cursors: cursorSeal.seal, rateLimitStores: rateLimits.stores, isShuttingDown: () => shutdown.inProgress },
     });
     const app = buildApp(useCases);
-    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: identity.hasher, overdueOrders: new PostgresOverdueOrders(database.db), config: () => reload.counts() });
+    metrics?.watch({ pool: database.pool, caches, payments: payments.gateway, queueDepths: jobQueue.depths, schedules: schedules.status, streams: streams.stats, passwordHasher: stores.hasher, overdueOrders: new PostgresOverdueOrders(database.db), config: () => reload.counts() });
     const diagnostics = await startDiagnostics(config, logger, {
       ...{ app, checkReadiness, pool: database.pool, getQueueDepths: jobQueue.useCases.getQueueDepths, listSchedules: schedules.useCases.listSchedules },
       ...{ breakers: () => breakerStats(payments), activity: streams.stats, config: () => reload.status() },

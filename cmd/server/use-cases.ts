@@ -51,7 +51,7 @@ export interface UseCaseSources {
   readonly apiSpecText: string;
   readonly apiSpec: object;
   readonly database: DatabaseHandle;
-  readonly identity: ReturnType<typeof createIdentityAndCatalog>;
+  readonly stores: ReturnType<typeof createIdentityAndCatalog>;
   readonly orderStores: ReturnType<typeof createOrderStores>;
   readonly payments: OpenedPaymentGateway;
   readonly cursors: CursorSeal;
@@ -67,9 +67,9 @@ export interface UseCaseSources {
 
 /** Every use-case the HTTP and gRPC transports serve, each built from its ports (traced when tracing is on). */
 export function buildUseCases(sources: UseCaseSources): AppDeps {
-  const { config, reload, tracing, identity, orderStores, payments, cursors, jobQueue, flags } = sources;
-  const { users, pgUsers, products, credentials, hasher, signInThrottle, passwordResets } = identity;
-  const sessions = identity.sessions.store;
+  const { config, reload, tracing, stores, orderStores, payments, cursors, jobQueue, flags } = sources;
+  const { users, pgUsers, products, credentials, hasher, signInThrottle, passwordResets } = stores;
+  const sessions = stores.sessions.store;
   const lifetime = sessionLifetime(config.auth.sessionIdleTtlMs, config.auth.sessionAbsoluteTtlMs);
   return tracing.useCases({
     logger: sources.logger,
