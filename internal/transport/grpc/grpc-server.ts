@@ -20,6 +20,7 @@ import { authService, type AuthUseCases } from './services/auth.service.ts';
 import { orderService, type OrderUseCases } from './services/order.service.ts';
 import { productService, type ProductUseCases } from './services/product.service.ts';
 import { userService, type UserUseCases } from './services/user.service.ts';
+import { stalledStreamGuard } from './stalled-stream-guard.ts';
 import { StreamTerminator } from './stream-terminator.ts';
 import { WatchSlots } from './watch-slots.ts';
 
@@ -43,6 +44,8 @@ export interface GrpcServerSettings {
   readonly maxConcurrentStreams: number;
   readonly keepaliveMinPingIntervalMs: number;
   readonly watchesPerUser: number;
+  /** A server stream whose client takes no message for this long is reset (stalled-stream-guard.ts). */
+  readonly streamStallMs: number;
   /** A unary call's work budget (REST's request budget). */
   readonly budgetMs: number;
 }
@@ -73,6 +76,8 @@ export interface RunningGrpcServer {
   readonly tls: boolean;
   /** Open WatchUserActivity streams. */
   readonly watches: () => number;
+  /** Server streams reset because their client stopped reading. */
+  readonly streamsCut: () => number;
   /** Health: SERVING or NOT_SERVING for the server and every service. */
   setServing(serving: boolean): void;
   /** GOAWAY, calls in flight finish within `graceMs`, open streams end; then the rest is cut. */
@@ -92,7 +97,13 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpc
   const { settings } = deps;
   const terminator = new StreamTerminator();
   const slots = new WatchSlots(settings.watchesPerUser);
+  let streamsCut = 0;
+  const onCut = (path: string) => {
+    streamsCut += 1;
+    deps.logger.warn({ rpc_path: path, stall_ms: settings.streamStallMs }, 'gRPC stream reset: the client took no message for the stall limit');
+  };
   const server = createServer({
+    interceptors: [stalledStreamGuard({ stallMs: settings.streamStallMs, onCut })],
     'grpc.max_receive_message_length': settings.maxMessageBytes,
     'grpc.max_send_message_length': settings.maxMessageBytes,
     'grpc.max_concurrent_streams': settings.maxConcurrentStreams,
@@ -137,6 +148,7 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpc
     port,
     tls,
     watches: () => slots.open,
+    streamsCut: () => streamsCut,
     setServing,
     async stop(graceMs) {
       setServing(false);
