@@ -4,7 +4,6 @@ import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-err
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcClients, type GrpcClients } from '../../support/grpc-client.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
-import { revokedToken, unknownToken } from '../../support/tokens.ts';
 
 let app: TestApp;
 let anonymous: GrpcClients;
@@ -88,27 +87,6 @@ describe('gRPC over HTTP/2 beside REST', () => {
     expect(listed.products.map((p) => p.id)).toEqual([product!.id]);
     expect(listed.products[0]?.price).toEqual({ amountMinor: 1999n, currency: 'EUR' });
     expect(changed.product?.stock).toBe(7);
-  });
-
-  it.each([
-    ['no token', undefined, 'AUTHENTICATION_REQUIRED'],
-    ['a malformed token', 'not a token at all', 'INVALID_TOKEN'],
-    ['an unknown token', 'unknown', undefined],
-    ['a revoked token', 'revoked', undefined],
-  ])('when GetCurrentUser is called with %s, then it is UNAUTHENTICATED', async (_name, kind, reason) => {
-    const token = kind === 'unknown' ? unknownToken() : kind === 'revoked' ? await revokedToken(app) : kind;
-    const error = await failure(clients(token === undefined ? undefined : token).auth.getCurrentUser({}));
-
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
-    if (reason) expect(reasonOf(error)).toBe(reason);
-  });
-
-  it('when a customer reads another customer, then NOT_FOUND; when they list users, then PERMISSION_DENIED', async () => {
-    const [one, other] = [await app.customer(), await app.customer()];
-    const client = clients(one.token);
-
-    expect((await failure(client.users.getUser({ id: other.user.id }))).code).toBe(Status.NOT_FOUND);
-    expect((await failure(client.users.listUsers({ pageSize: 0, pageToken: '' }))).code).toBe(Status.PERMISSION_DENIED);
   });
 
   it.each([
