@@ -1,48 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fromBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { Status } from 'nice-grpc';
-import { ErrorInfo, RichClientError } from 'nice-grpc-error-details';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcClients, type GrpcClients } from '../../support/grpc-client.ts';
+import { contractRpcs, failure, invoke, reasonOf, type Rpc } from '../../support/grpc-contract.ts';
 import { startTestApp, type SignedIn, type TestApp } from '../../support/test-app.ts';
 import { revokedToken, unknownToken, untilTokenRefused } from '../../support/tokens.ts';
 
 // ---------------------------------------------------------------------------
-// The contract: every RPC of package ordersvc.v1, read from the descriptor set
-// `npm run gen:proto` builds from api/proto, so a new RPC without a case below
-// fails the first test.
-// ---------------------------------------------------------------------------
-
-interface Rpc {
-  /** `ordersvc.v1.UserService/GetUser` */
-  readonly path: string;
-  readonly service: string;
-  readonly method: string;
-  readonly serverStreaming: boolean;
-}
-
-const DESCRIPTOR_SET = new URL('../../../internal/transport/grpc/generated/ordersvc.binpb', import.meta.url);
-
-function contractRpcs(): Rpc[] {
-  const set = fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET));
-  return set.file
-    .filter((file) => file.package === 'ordersvc.v1')
-    .flatMap((file) =>
-      file.service.flatMap((service) =>
-        service.method.map((method) => ({
-          path: `${file.package}.${service.name}/${method.name}`,
-          service: `${file.package}.${service.name}`,
-          method: method.name,
-          serverStreaming: method.serverStreaming === true,
-        })),
-      ),
-    );
-}
-
-// ---------------------------------------------------------------------------
-// One case per RPC: who may call it and a valid request (with the right caller
+// One case per RPC of the contract (read from the descriptor set, so a new RPC
+// without a case fails the first test): who may call it and a valid request (with the right caller
 // it succeeds, checked below, so a refusal is about the caller alone).
 // ---------------------------------------------------------------------------
 
@@ -142,37 +108,6 @@ function caseOf(rpc: Rpc): RpcCase {
   if (!found) throw new Error(`no access case for ${rpc.path}: add one to CASES`);
   return found;
 }
-
-type Invoke = (request: object) => Promise<unknown> | AsyncIterable<unknown>;
-
-/** Calls the RPC through the generated client; a server stream counts as answered at its first message. */
-async function invoke(clients: GrpcClients, rpc: Rpc, request: object): Promise<unknown> {
-  const byService: Record<string, object> = {
-    'ordersvc.v1.UserService': clients.users,
-    'ordersvc.v1.AuthService': clients.auth,
-    'ordersvc.v1.ProductService': clients.products,
-    'ordersvc.v1.OrderService': clients.orders,
-    'ordersvc.v1.ActivityService': clients.activity,
-  };
-  const client = byService[rpc.service];
-  if (!client) throw new Error(`no client for ${rpc.service}`);
-  const method = Reflect.get(client, rpc.method[0]!.toLowerCase() + rpc.method.slice(1)) as Invoke;
-  const answer = method.call(client, request);
-  if (!rpc.serverStreaming) return answer;
-  for await (const message of answer as AsyncIterable<unknown>) return message;
-  throw new Error(`${rpc.path} ended without a message`);
-}
-
-async function failure(promise: Promise<unknown>): Promise<RichClientError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof RichClientError)) throw new Error(`expected a gRPC error, got ${error === undefined ? 'success' : error instanceof Error ? error.message : typeof error}`);
-  return error;
-}
-
-const reasonOf = (error: RichClientError) => error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason;
 
 // ---------------------------------------------------------------------------
 // Setup
