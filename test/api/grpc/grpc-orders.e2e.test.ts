@@ -85,6 +85,18 @@ describe('orders over gRPC', () => {
     expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('when the card is declined, then FAILED_PRECONDITION PAYMENT_DECLINED and the stock is back', async () => {
+    const admin = await world.app.admin();
+    const product = await createProduct(admin, { stock: 2 });
+    const customer = await world.app.customer();
+
+    const error = await failure(clients(customer.token).orders.placeOrder({ idempotencyKey: uniqueKey('declined'), lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_declined' } }));
+
+    expect(error.code).toBe(Status.FAILED_PRECONDITION);
+    expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('PAYMENT_DECLINED');
+    expect(await stockInDb(world.app, product.id)).toBe(2);
+  });
+
   it.each([
     ['idempotency_key', { idempotencyKey: '', lines: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }], payment: { cardToken: 'tok_approved' } }],
     ['lines', { idempotencyKey: 'k-1', lines: [], payment: { cardToken: 'tok_approved' } }],

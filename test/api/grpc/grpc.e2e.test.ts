@@ -85,6 +85,46 @@ describe('gRPC over HTTP/2 beside REST', () => {
     expect(changed.product?.stock).toBe(7);
   });
 
+  it('when an email or a SKU is taken, then ALREADY_EXISTS with the REST code', async () => {
+    const admin = clients((await app.admin()).token);
+    const email = `taken.${randomBytes(4).toString('hex')}@example.com`;
+    const sku = `TAKEN-${randomBytes(4).toString('hex')}`;
+    await anonymous.auth.register({ name: 'First', email, password: 'a long enough password' });
+    const product = { sku, name: 'Taken', description: '', price: { amountMinor: 100n, currency: 'EUR' }, stock: 1 };
+    await admin.products.createProduct(product);
+
+    const emailTaken = await failure(anonymous.auth.register({ name: 'Second', email, password: 'a long enough password' }));
+    const skuTaken = await failure(admin.products.createProduct(product));
+
+    expect([emailTaken.code, reasonOf(emailTaken)]).toEqual([Status.ALREADY_EXISTS, 'EMAIL_TAKEN']);
+    expect([skuTaken.code, reasonOf(skuTaken)]).toEqual([Status.ALREADY_EXISTS, 'SKU_TAKEN']);
+  });
+
+  it('when a customer opens more watches than GRPC_WATCHES_PER_USER, then the next is RESOURCE_EXHAUSTED, and a closed one frees its slot', async () => {
+    const customer = await app.customer();
+    const client = clients(customer.token);
+    // From the start, so each watch proves it is open with the registration event.
+    const open = Array.from({ length: 5 }, () => client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '0' })[Symbol.asyncIterator]());
+    for (const watch of open) expect((await watch.next()).value?.event?.type).toBe('user_registered');
+
+    const excess = await failure(client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '0' })[Symbol.asyncIterator]().next());
+    await open[0]!.return?.();
+    const again = client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '0' })[Symbol.asyncIterator]();
+    // The slot comes back once the server has seen the cancellation.
+    await expect.poll(async () => (await again.next().catch(() => undefined))?.value?.event?.type, { timeout: 5_000, interval: 20 }).toBe('user_registered');
+
+    expect(excess.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(reasonOf(excess)).toBe('TOO_MANY_STREAMS_FOR_USER');
+    expect(excess.extra.some((detail) => detail.$type === RetryInfo.$type)).toBe(true);
+    for (const watch of [...open.slice(1), again]) await watch.return?.();
+  });
+
+  it('when a message is larger than GRPC_MAX_MESSAGE_BYTES, then RESOURCE_EXHAUSTED, not INTERNAL', async () => {
+    const error = await anonymous.auth.login({ email: 'x'.repeat(2 * 1024 * 1024), password: 'a long enough password' }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ code: Status.RESOURCE_EXHAUSTED });
+  });
+
   it('when health is checked, then the server and each service are SERVING', async () => {
     const overall = await anonymous.health.check({ service: '' });
     const users = await anonymous.health.check({ service: 'ordersvc.v1.UserService' });
