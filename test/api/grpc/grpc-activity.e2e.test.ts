@@ -1,4 +1,5 @@
 import { connect, constants as http2 } from 'node:http2';
+import * as grpcJs from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WatchUserActivityRequest } from '../../../internal/transport/grpc/generated/ordersvc/v1/activity.ts';
 import { createLogger } from '../../../internal/platform/logger/logger.ts';
@@ -157,5 +158,40 @@ describe('WatchUserActivity', () => {
     expect(maxBuffered).toBeLessThanOrEqual(BUFFER_EVENTS);
     await until(() => a.service.activityStats().subscribers === before, 'the server to let go of the subscription');
     expect(logs).toContainEqual(expect.objectContaining({ rpc_path: '/ordersvc.v1.ActivityService/WatchUserActivity', stall_ms: STALL_MS }));
+  });
+  it('when a grpc-js client stops reading its watch, then the server lets go of it, and the client, reading again, gets RESOURCE_EXHAUSTED', async () => {
+    const customer = await a.customer();
+    const before = a.service.activityStats().subscribers;
+    // grpc-js reads from HTTP/2 only while its stream's reader wants more: a reader that never comes stalls the call.
+    const client = new grpcJs.Client(`127.0.0.1:${a.service.grpcPort!}`, grpcJs.credentials.createInsecure());
+    const metadata = new grpcJs.Metadata();
+    metadata.set('authorization', `Bearer ${customer.token}`);
+    const call = client.makeServerStreamRequest(
+      '/ordersvc.v1.ActivityService/WatchUserActivity',
+      (message: WatchUserActivityRequest) => Buffer.from(WatchUserActivityRequest.encode(message).finish()),
+      (bytes: Buffer) => bytes,
+      { userId: customer.user.id, afterEventId: '' },
+      metadata,
+    );
+    const ended = new Promise<grpcJs.ServiceError>((resolve) => call.on('error', resolve));
+    try {
+      await until(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
+      const released = () => a.service.activityStats().subscribers === before;
+      let maxBuffered = 0;
+      for (let round = 0; round < 40 && !released(); round += 1) {
+        await burst(customer.user.id, 100);
+        maxBuffered = Math.max(maxBuffered, a.service.activityStats().bufferedEvents);
+      }
+      // Either its buffer overflowed (the status then waits behind the data it has not read) or the stall limit reset it.
+      await until(released, 'the server to let go of the subscription');
+      call.resume();
+      const error = await ended;
+
+      expect(error.code).toBe(grpcJs.status.RESOURCE_EXHAUSTED);
+      expect(maxBuffered).toBeLessThanOrEqual(BUFFER_EVENTS);
+    } finally {
+      call.cancel();
+      client.close();
+    }
   });
 });
