@@ -299,7 +299,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
         if (forced) logger.warn({ graceMs: config.shutdown.graceMs }, 'grace period over; open connections were cut');
       },
     });
-    const grpc = await startGrpc(config, logger, { ...appDeps, rateLimitStores }, checkReadiness, metrics?.rpc.observeCall);
+    const grpc = await startGrpc(config, logger, { ...appDeps, rateLimitStores }, checkReadiness, metrics?.rpc);
     await components.start({
       name: 'grpc server',
       stop: async () => {

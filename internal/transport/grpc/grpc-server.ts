@@ -69,6 +69,8 @@ export interface GrpcServerDeps {
   readonly orders: OrderUseCases;
   readonly activity: ActivityUseCases;
   readonly observeCall?: ((sample: RpcCallSample) => void) | undefined;
+  /** A server stream was reset because its client took no message for `streamStallMs`. */
+  readonly onStreamReset?: ((service: string, method: string) => void) | undefined;
 }
 
 export interface RunningGrpcServer {
@@ -76,8 +78,6 @@ export interface RunningGrpcServer {
   readonly tls: boolean;
   /** Open WatchUserActivity streams. */
   readonly watches: () => number;
-  /** Server streams reset because their client stopped reading. */
-  readonly streamsCut: () => number;
   /** Health: SERVING or NOT_SERVING for the server and every service. */
   setServing(serving: boolean): void;
   /** GOAWAY, calls in flight finish within `graceMs`, open streams end; then the rest is cut. */
@@ -97,9 +97,9 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpc
   const { settings } = deps;
   const terminator = new StreamTerminator();
   const slots = new WatchSlots(settings.watchesPerUser);
-  let streamsCut = 0;
   const onCut = (path: string) => {
-    streamsCut += 1;
+    const [service = 'unknown', method = 'unknown'] = path.split('/').slice(1);
+    deps.onStreamReset?.(service, method);
     deps.logger.warn({ rpc_path: path, stall_ms: settings.streamStallMs }, 'gRPC stream reset: the client took no message for the stall limit');
   };
   const server = createServer({
@@ -148,7 +148,6 @@ export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpc
     port,
     tls,
     watches: () => slots.open,
-    streamsCut: () => streamsCut,
     setServing,
     async stop(graceMs) {
       setServing(false);

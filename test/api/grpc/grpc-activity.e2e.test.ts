@@ -64,6 +64,13 @@ async function burst(userId: string, count: number): Promise<void> {
   );
 }
 
+/** `rpc_server_streams_reset_total` of WatchUserActivity, from A's GET /metrics. */
+async function resetsInMetrics(): Promise<number> {
+  const page = await (await fetch(`${a.baseUrl}/metrics`)).text();
+  const line = page.split('\n').find((candidate) => candidate.startsWith('rpc_server_streams_reset_total{') && candidate.includes('rpc_method="WatchUserActivity"'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 interface Seen {
   readonly id: string;
   readonly type: string;
@@ -158,6 +165,7 @@ describe('WatchUserActivity', () => {
     expect(maxBuffered).toBeLessThanOrEqual(BUFFER_EVENTS);
     await until(() => a.service.activityStats().subscribers === before, 'the server to let go of the subscription');
     expect(logs).toContainEqual(expect.objectContaining({ rpc_path: '/ordersvc.v1.ActivityService/WatchUserActivity', stall_ms: STALL_MS }));
+    expect(await resetsInMetrics()).toBeGreaterThanOrEqual(1);
   });
   it('when a grpc-js client stops reading its watch, then the server lets go of it, and the client, reading again, gets RESOURCE_EXHAUSTED', async () => {
     const customer = await a.customer();
