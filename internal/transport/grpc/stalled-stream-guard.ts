@@ -35,8 +35,9 @@ interface ResettableStream {
  *
  * Hand-written because grpc-js has no per-stream send timeout; it is a grpc-js
  * server interceptor (public API). The one private thing it touches is the
- * HTTP/2 stream of grpc-js' base call (`stream`), since no public call method
- * resets a stream: when a grpc-js release moves it, the guard falls back to
+ * HTTP/2 stream of grpc-js' base call (`stream`, reached through `nextCall` of
+ * interceptors before this one), since no public call method resets a stream:
+ * when a grpc-js release moves it, the guard falls back to
  * ending the call with RESOURCE_EXHAUSTED and the e2e test
  * (test/api/grpc/grpc-activity.e2e.test.ts) fails.
  */
@@ -78,9 +79,19 @@ class StallGuardedCall extends ServerInterceptingCall {
   }
 }
 
+/** The HTTP/2 stream of grpc-js' base call, through any interceptors grpc-js put before this one. */
 function streamOf(call: ServerInterceptingCallInterface): ResettableStream | undefined {
-  const stream: unknown = Reflect.get(call, 'stream');
-  if (typeof stream !== 'object' || stream === null) return undefined;
-  const candidate = stream as Partial<ResettableStream>;
-  return typeof candidate.close === 'function' && typeof candidate.once === 'function' ? (stream as ResettableStream) : undefined;
+  let current: unknown = call;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth += 1) {
+    const stream: unknown = Reflect.get(current, 'stream');
+    if (isResettable(stream)) return stream;
+    current = Reflect.get(current, 'nextCall');
+  }
+  return undefined;
+}
+
+function isResettable(value: unknown): value is ResettableStream {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<ResettableStream>;
+  return typeof candidate.close === 'function' && typeof candidate.once === 'function';
 }
