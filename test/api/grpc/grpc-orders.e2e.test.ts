@@ -85,6 +85,30 @@ describe('orders over gRPC', () => {
     expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('when the same key comes again while the first call is still at the gateway, then ABORTED with RetryInfo, and the first ends paid', async () => {
+    const admin = await world.app.admin();
+    const product = await createProduct(admin, { stock: 2 });
+    const customer = await world.app.customer();
+    const client = clients(customer.token);
+    const request = { idempotencyKey: uniqueKey('busy'), lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } };
+    await world.gateway.setFaults({ latency_ms: { min: 1000, max: 1000 }, scope: 'authorize' });
+    try {
+      const before = (await world.gateway.stats()).requests;
+      const first = client.orders.placeOrder(request);
+      await expect.poll(async () => (await world.gateway.stats()).requests - before, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+
+      const busy = await failure(client.orders.placeOrder(request));
+
+      expect(busy.code).toBe(Status.ABORTED);
+      expect(busy.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('REQUEST_IN_PROGRESS');
+      expect(busy.extra.some((detail) => detail.$type === 'google.rpc.RetryInfo')).toBe(true);
+      expect((await first).order?.status).toBe('paid');
+      expect(await stockInDb(world.app, product.id)).toBe(1);
+    } finally {
+      await world.gateway.setFaults({});
+    }
+  });
+
   it('when the card is declined, then FAILED_PRECONDITION PAYMENT_DECLINED and the stock is back', async () => {
     const admin = await world.app.admin();
     const product = await createProduct(admin, { stock: 2 });
