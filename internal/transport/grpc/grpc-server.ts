@@ -91,7 +91,9 @@ const SIGN_IN_METHODS = new Set([`/${AuthServiceDefinition.fullName}/Register`, 
  * fixed here: tracing (RPC semantic conventions) → rich error details →
  * call context, access log, metrics and the one error map → terminator for
  * draining streams → authentication → release channel → rate limits
- * (per caller, after authentication) → the handler.
+ * (per caller, after authentication) → the handler. Below nice-grpc, a grpc-js
+ * interceptor resets server streams whose client stopped taking messages
+ * (stalled-stream-guard.ts).
  */
 export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpcServer> {
   const { settings } = deps;
