@@ -119,6 +119,26 @@ describe('gRPC over HTTP/2 beside REST', () => {
     for (const watch of [...open.slice(1), again]) await watch.return?.();
   });
 
+  it('when the instance serves its most activity streams, then one more watch is RESOURCE_EXHAUSTED TOO_MANY_STREAMS', async () => {
+    const full = await startTestApp({ ACTIVITY_MAX_SUBSCRIBERS: '1' });
+    const [one, other] = [await full.customer(), await full.customer()];
+    const [first, second] = [grpcClients(full.service.grpcPort!, one.token), grpcClients(full.service.grpcPort!, other.token)];
+    const held = first.activity.watchUserActivity({ userId: one.user.id, afterEventId: '0' })[Symbol.asyncIterator]();
+    try {
+      expect((await held.next()).value?.event?.type).toBe('user_registered');
+
+      const refused = await failure(second.activity.watchUserActivity({ userId: other.user.id, afterEventId: '0' })[Symbol.asyncIterator]().next());
+
+      expect(refused.code).toBe(Status.RESOURCE_EXHAUSTED);
+      expect(reasonOf(refused)).toBe('TOO_MANY_STREAMS');
+    } finally {
+      await held.return?.();
+      first.close();
+      second.close();
+      await full.stop();
+    }
+  });
+
   it('when a message is larger than GRPC_MAX_MESSAGE_BYTES, then RESOURCE_EXHAUSTED, not INTERNAL', async () => {
     const error = await anonymous.auth.login({ email: 'x'.repeat(2 * 1024 * 1024), password: 'a long enough password' }).catch((caught: unknown) => caught);
 
