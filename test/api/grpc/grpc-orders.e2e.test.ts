@@ -177,6 +177,24 @@ describe('orders over gRPC', () => {
       await world.gateway.setFaults({});
     }
   });
+
+  // Last: failed gateway calls count towards the breaker.
+  it('when the gateway fails every attempt and holds nothing, then UNAVAILABLE PAYMENT_UNAVAILABLE with RetryInfo and the stock is back', async () => {
+    const admin = await world.app.admin();
+    const product = await createProduct(admin, { stock: 2 });
+    const customer = await world.app.customer();
+    await world.gateway.setFaults({ fail_next: 10, scope: 'authorize' });
+    try {
+      const error = await failure(clients(customer.token).orders.placeOrder({ idempotencyKey: uniqueKey('down'), lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } }));
+
+      expect(error.code).toBe(Status.UNAVAILABLE);
+      expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('PAYMENT_UNAVAILABLE');
+      expect(error.extra.some((detail) => detail.$type === 'google.rpc.RetryInfo')).toBe(true);
+      expect(await stockInDb(world.app, product.id)).toBe(2);
+    } finally {
+      await world.gateway.setFaults({});
+    }
+  });
 });
 
 function placeWithDeadline(port: number, token: string, request: PlaceOrderRequest, timeoutMs: number): Promise<{ code?: Status } | undefined> {
