@@ -1,7 +1,7 @@
 import type { CheckReadiness } from '../../internal/app/health/check-readiness.use-case.ts';
 import type { AppConfig } from '../../internal/platform/config/config.schema.ts';
 import type { Logger } from '../../internal/platform/logger/logger.ts';
-import type { RpcCallSample } from '../../internal/platform/metrics/rpc-metrics.ts';
+import type { GrpcMetricsHooks } from '../../internal/platform/metrics/rpc-metrics.ts';
 import { startGrpcServer, type RunningGrpcServer } from '../../internal/transport/grpc/grpc-server.ts';
 import type { HitCounter } from '../../internal/transport/grpc/rate-limit.ts';
 import type { AppDeps } from '../../internal/transport/http/app.ts';
@@ -26,7 +26,7 @@ export async function startGrpc(
   logger: Logger,
   deps: AppDeps & { readonly rateLimitStores: { readonly api: HitCounter; readonly auth: HitCounter } },
   checkReadiness: CheckReadiness,
-  observeCall: ((sample: RpcCallSample) => void) | undefined,
+  rpcMetrics: GrpcMetricsHooks | undefined,
 ): Promise<RunningGrpc | undefined> {
   if (!config.grpc.enabled) return undefined;
   const log = logger.child({ component: 'grpc' });
@@ -41,7 +41,8 @@ export async function startGrpc(
     products: deps.products,
     orders: deps.orders,
     activity: deps.activity,
-    observeCall,
+    observeCall: rpcMetrics?.observeCall,
+    onStreamReset: rpcMetrics?.streamReset,
   });
   let serving = true;
   const follow = async () => {

@@ -11,7 +11,7 @@ import { startHttpServer, type RunningHttpServer } from '../../internal/platform
 import type { Logger } from '../../internal/platform/logger/logger.ts';
 import type { CacheCounts } from '../../internal/platform/metrics/cache-metrics.ts';
 import { ServiceMetrics, type MetricsPage } from '../../internal/platform/metrics/service-metrics.ts';
-import type { RpcCallSample } from '../../internal/platform/metrics/rpc-metrics.ts';
+import type { GrpcMetricsHooks } from '../../internal/platform/metrics/rpc-metrics.ts';
 import type { ScheduleCounts } from '../../internal/platform/metrics/schedule-metrics.ts';
 import type { EventMetrics } from '../../internal/platform/metrics/event-metrics.ts';
 import type { ConfigReloadCounts } from '../../internal/platform/metrics/config-metrics.ts';
@@ -43,8 +43,8 @@ export interface WiredMetrics {
   readonly readinessChecked: (ready: boolean) => void;
   /** For `buildApp`: request metrics, and `GET /metrics` unless they have a port of their own. */
   readonly http: HttpMetricsHooks;
-  /** For the gRPC server: one sample per call. */
-  readonly rpc: { readonly observeCall: (sample: RpcCallSample) => void };
+  /** For the gRPC server: one sample per call, and each stalled stream it resets. */
+  readonly rpc: GrpcMetricsHooks;
   /** The integration events' counters and the outbox lag. */
   readonly events: EventMetrics;
   /** Registers what is read at scrape time (call once everything exists). */
@@ -94,7 +94,7 @@ export function createMetrics(config: AppConfig, logger: Logger): WiredMetrics |
       rateLimited: (limiter) => resilience.rateLimited(limiter, 'local'),
       scrape: ownPort ? undefined : scrape,
     },
-    rpc: { observeCall: metrics.rpc.observe },
+    rpc: { observeCall: metrics.rpc.observe, streamReset: metrics.rpc.streamReset },
     watch(sources) {
       metrics.database.watchPool('main', () => sources.pool);
       metrics.caches.watch('users', () => sources.caches.users.stats());

@@ -144,7 +144,7 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await components.start({ name: 'metrics listener', stop: () => metricsListener?.stop(config.shutdown.graceMs) });
     const http = await startHttpServer(app, config.http);
     await components.start({ name: 'http server', stop: () => drainWithin(config.shutdown.graceMs, logger, 'connections', () => http.stop(config.shutdown.graceMs)) });
-    const grpc = await startGrpc(config, logger, { ...useCases, rateLimitStores: rateLimits.stores }, checkReadiness, metrics?.rpc.observeCall);
+    const grpc = await startGrpc(config, logger, { ...useCases, rateLimitStores: rateLimits.stores }, checkReadiness, metrics?.rpc);
     await components.start({ name: 'grpc server', stop: () => drainWithin(config.shutdown.graceMs, logger, 'gRPC calls', () => grpc?.stop(config.shutdown.graceMs)) });
     // Streams never end by themselves: end them before the server drains (clients resume elsewhere), or the drain would wait out the grace period.
     await components.start({ name: 'activity streams', stop: endStreams });

@@ -13,9 +13,12 @@ export interface TestDatabase extends DatabaseHandle {
   readonly drop: () => Promise<void>;
 }
 
-/** A fresh, empty database of its own for one test file. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const adminUrl = inject('adminDatabaseUrl');
+/**
+ * A fresh, empty database of its own for one test file: on the test server, or
+ * on `adminUrl` (a PostgreSQL the test runs itself, e.g. to stop it).
+ */
+export async function createTestDatabase(options: { migrate?: boolean; adminUrl?: string } = {}): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? inject('adminDatabaseUrl');
   const name = `ordersvc_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);

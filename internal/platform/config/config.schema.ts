@@ -131,6 +131,7 @@ export interface AppConfig {
     maxConcurrentStreams: number;
     keepaliveMinPingIntervalMs: number;
     watchesPerUser: number;
+    streamStallMs: number;
   };
   flags: { defaults: string; refreshIntervalMs: number; pausedRetryAfterSeconds: number };
   release: { header: string; choosableChannels: string; chooserRoles: string; promotionThresholdMinor: number; promotionBasisPoints: number };
@@ -600,6 +601,12 @@ export const configSchema: Schema<AppConfig> = {
       format: 'positive-int',
       default: 5,
       env: 'GRPC_WATCHES_PER_USER',
+    },
+    streamStallMs: {
+      doc: 'A server stream whose client has taken none of its messages for this long (HTTP/2 flow control closed) is reset with ENHANCE_YOUR_CALM, which clients report as RESOURCE_EXHAUSTED.',
+      format: 'positive-int',
+      default: 10_000,
+      env: 'GRPC_STREAM_STALL_MS',
     },
   },
   shutdown: {

@@ -20,6 +20,7 @@ import { authService, type AuthUseCases } from './services/auth.service.ts';
 import { orderService, type OrderUseCases } from './services/order.service.ts';
 import { productService, type ProductUseCases } from './services/product.service.ts';
 import { userService, type UserUseCases } from './services/user.service.ts';
+import { stalledStreamGuard } from './stalled-stream-guard.ts';
 import { StreamTerminator } from './stream-terminator.ts';
 import { WatchSlots } from './watch-slots.ts';
 
@@ -43,6 +44,8 @@ export interface GrpcServerSettings {
   readonly maxConcurrentStreams: number;
   readonly keepaliveMinPingIntervalMs: number;
   readonly watchesPerUser: number;
+  /** A server stream whose client takes no message for this long is reset (stalled-stream-guard.ts). */
+  readonly streamStallMs: number;
   /** A unary call's work budget (REST's request budget). */
   readonly budgetMs: number;
 }
@@ -66,6 +69,8 @@ export interface GrpcServerDeps {
   readonly orders: OrderUseCases;
   readonly activity: ActivityUseCases;
   readonly observeCall?: ((sample: RpcCallSample) => void) | undefined;
+  /** A server stream was reset because its client took no message for `streamStallMs`. */
+  readonly onStreamReset?: ((service: string, method: string) => void) | undefined;
 }
 
 export interface RunningGrpcServer {
@@ -86,13 +91,21 @@ const SIGN_IN_METHODS = new Set([`/${AuthServiceDefinition.fullName}/Register`, 
  * fixed here: tracing (RPC semantic conventions) → rich error details →
  * call context, access log, metrics and the one error map → terminator for
  * draining streams → authentication → release channel → rate limits
- * (per caller, after authentication) → the handler.
+ * (per caller, after authentication) → the handler. Below nice-grpc, a grpc-js
+ * interceptor resets server streams whose client stopped taking messages
+ * (stalled-stream-guard.ts).
  */
 export async function startGrpcServer(deps: GrpcServerDeps): Promise<RunningGrpcServer> {
   const { settings } = deps;
   const terminator = new StreamTerminator();
   const slots = new WatchSlots(settings.watchesPerUser);
+  const onCut = (path: string) => {
+    const [service = 'unknown', method = 'unknown'] = path.split('/').slice(1);
+    deps.onStreamReset?.(service, method);
+    deps.logger.warn({ rpc_path: path, stall_ms: settings.streamStallMs }, 'gRPC stream reset: the client took no message for the stall limit');
+  };
   const server = createServer({
+    interceptors: [stalledStreamGuard({ stallMs: settings.streamStallMs, onCut })],
     'grpc.max_receive_message_length': settings.maxMessageBytes,
     'grpc.max_send_message_length': settings.maxMessageBytes,
     'grpc.max_concurrent_streams': settings.maxConcurrentStreams,

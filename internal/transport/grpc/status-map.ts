@@ -41,6 +41,8 @@ const STATUS_BY_CODE: Readonly<Record<string, Status>> = {
   RATE_LIMITED: Status.RESOURCE_EXHAUSTED,
 };
 
+const UNAVAILABLE_RETRY_MS = 1_000;
+
 /** Domain field names that the protos spell otherwise. */
 const PROTO_FIELD: Readonly<Record<string, string>> = {
   limit: 'page_size',
@@ -70,7 +72,8 @@ export function fromDomainError(error: DomainError): RichServerError {
   }
   // The one invalid input that is not a ValidationError: a page token this service did not issue.
   if (error.code === 'INVALID_CURSOR') details.push(BadRequest.fromPartial({ fieldViolations: [{ field: 'page_token', description: error.message }] }));
-  const { retryAfterMs } = error;
+  // Unavailable without a hint of its own: come back in a second, as REST's `Retry-After: 1`.
+  const retryAfterMs = error.retryAfterMs ?? (error.kind === 'unavailable' ? UNAVAILABLE_RETRY_MS : undefined);
   if (retryAfterMs !== undefined) details.push(retryInfo(retryAfterMs));
   return new RichServerError(status, error.message, details);
 }

@@ -16,11 +16,14 @@ export class StreamTerminator {
     const terminated = this.#controller.signal;
     return async function* (call, context) {
       if (!call.responseStream) return yield* call.next(call.request, context);
-      const signal = AbortSignal.any([context.signal, terminated]);
+      // On this very object, not a copy: the middlewares after this one record on it
+      // (`ctx`, `authError`) what `callContext` reads back for the status and the log line.
+      const callerSignal = context.signal;
+      const streamContext = Object.assign(context, { signal: AbortSignal.any([callerSignal, terminated]) });
       try {
-        return yield* call.next(call.request, { ...context, signal });
+        return yield* call.next(call.request, streamContext);
       } catch (error) {
-        if (terminated.aborted && !context.signal.aborted && isAbortError(error)) return;
+        if (terminated.aborted && !callerSignal.aborted && isAbortError(error)) return;
         throw error;
       }
     };

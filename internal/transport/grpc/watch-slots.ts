@@ -1,4 +1,4 @@
-import { Status, ServerError } from 'nice-grpc';
+import { ActivityStreamsPerUserExceededError } from '../../domain/activity/activity.errors.ts';
 import type { Context } from '../../domain/shared/context.ts';
 
 /**
@@ -14,11 +14,12 @@ export class WatchSlots {
     this.#perCaller = perCaller;
   }
 
-  /** Takes a slot of the caller, or fails with RESOURCE_EXHAUSTED; returns its release (idempotent). */
+  /** Takes a slot of the caller, or fails with TOO_MANY_STREAMS_FOR_USER; returns its release (idempotent). */
   acquire(ctx: Context): () => void {
     const key = ctx.principal?.userId ?? 'anonymous';
     const held = this.#open.get(key) ?? 0;
-    if (held >= this.#perCaller) throw new ServerError(Status.RESOURCE_EXHAUSTED, `at most ${this.#perCaller} open watches per caller; close one first`);
+    // The same error as the activity feed's own per-user cap: RESOURCE_EXHAUSTED with the REST code and RetryInfo.
+    if (held >= this.#perCaller) throw new ActivityStreamsPerUserExceededError(this.#perCaller);
     this.#open.set(key, held + 1);
     let released = false;
     return () => {

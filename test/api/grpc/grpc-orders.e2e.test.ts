@@ -1,5 +1,5 @@
 import * as grpcJs from '@grpc/grpc-js';
-import { Status } from 'nice-grpc';
+import { ClientError, Status } from 'nice-grpc';
 import { PlaceOrderRequest, PlaceOrderResponse } from '../../../internal/transport/grpc/generated/ordersvc/v1/order.ts';
 import { ErrorInfo, RichClientError } from 'nice-grpc-error-details';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,42 @@ describe('orders over gRPC', () => {
     expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('when the same key comes again while the first call is still at the gateway, then ABORTED with RetryInfo, and the first ends paid', async () => {
+    const admin = await world.app.admin();
+    const product = await createProduct(admin, { stock: 2 });
+    const customer = await world.app.customer();
+    const client = clients(customer.token);
+    const request = { idempotencyKey: uniqueKey('busy'), lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } };
+    await world.gateway.setFaults({ latency_ms: { min: 1000, max: 1000 }, scope: 'authorize' });
+    try {
+      const before = (await world.gateway.stats()).requests;
+      const first = client.orders.placeOrder(request);
+      await expect.poll(async () => (await world.gateway.stats()).requests - before, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+
+      const busy = await failure(client.orders.placeOrder(request));
+
+      expect(busy.code).toBe(Status.ABORTED);
+      expect(busy.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('REQUEST_IN_PROGRESS');
+      expect(busy.extra.some((detail) => detail.$type === 'google.rpc.RetryInfo')).toBe(true);
+      expect((await first).order?.status).toBe('paid');
+      expect(await stockInDb(world.app, product.id)).toBe(1);
+    } finally {
+      await world.gateway.setFaults({});
+    }
+  });
+
+  it('when the card is declined, then FAILED_PRECONDITION PAYMENT_DECLINED and the stock is back', async () => {
+    const admin = await world.app.admin();
+    const product = await createProduct(admin, { stock: 2 });
+    const customer = await world.app.customer();
+
+    const error = await failure(clients(customer.token).orders.placeOrder({ idempotencyKey: uniqueKey('declined'), lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_declined' } }));
+
+    expect(error.code).toBe(Status.FAILED_PRECONDITION);
+    expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('PAYMENT_DECLINED');
+    expect(await stockInDb(world.app, product.id)).toBe(2);
+  });
+
   it.each([
     ['idempotency_key', { idempotencyKey: '', lines: [{ productId: '00000000-0000-4000-8000-000000000000', quantity: 1 }], payment: { cardToken: 'tok_approved' } }],
     ['lines', { idempotencyKey: 'k-1', lines: [], payment: { cardToken: 'tok_approved' } }],
@@ -112,17 +148,49 @@ describe('orders over gRPC', () => {
       const error = await placeWithDeadline(world.app.service.grpcPort!, customer.token, { idempotencyKey: key, lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } }, 300);
       expect(error?.code).toBe(Status.DEADLINE_EXCEEDED);
       await world.gateway.setFaults({});
-      // The retry with the same key tells how the first ended: one order, never two.
-      let answer = await client.orders.placeOrder({ idempotencyKey: key, lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } }).catch((caught: unknown) => caught);
-      for (let i = 0; i < 100 && answer instanceof Error; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        answer = await client.orders.placeOrder({ idempotencyKey: key, lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } }).catch((caught: unknown) => caught);
-      }
+      // The retry with the same key tells how the first ended: one order, never two. While the
+      // cut-short call still settles, the key is in progress (ABORTED): retried until it answers.
+      const retry = () => client.orders.placeOrder({ idempotencyKey: key, lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } });
+      let answer: Awaited<ReturnType<typeof retry>> | undefined;
+      await expect
+        .poll(
+          async () =>
+            (answer = await retry().catch((caught: unknown) => {
+              if (caught instanceof ClientError && caught.code === Status.ABORTED) return undefined;
+              throw caught;
+            })),
+          { timeout: 10_000, interval: 50 },
+        )
+        .toBeDefined();
+      expect(answer?.order?.status).toBe('paid');
       const orders = await client.orders.listOrders({ pageSize: 10, pageToken: '', userId: '', status: '' });
       // The cut-short placement ended with everything undone (its key let go), or is the one paid order: never two paid, none left pending.
       expect(orders.orders.filter((order) => order.status === 'paid')).toHaveLength(1);
       expect(orders.orders.filter((order) => order.status === 'pending')).toHaveLength(0);
       expect(await stockInDb(world.app, product.id)).toBe(1);
+      // Nothing leaked: no transaction of the app is left open on its database.
+      const { rows } = await world.app.database.pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()",
+      );
+      expect(Number(rows[0]!.n)).toBe(0);
+    } finally {
+      await world.gateway.setFaults({});
+    }
+  });
+
+  // Last: failed gateway calls count towards the breaker.
+  it('when the gateway fails every attempt and holds nothing, then UNAVAILABLE PAYMENT_UNAVAILABLE with RetryInfo and the stock is back', async () => {
+    const admin = await world.app.admin();
+    const product = await createProduct(admin, { stock: 2 });
+    const customer = await world.app.customer();
+    await world.gateway.setFaults({ fail_next: 10, scope: 'authorize' });
+    try {
+      const error = await failure(clients(customer.token).orders.placeOrder({ idempotencyKey: uniqueKey('down'), lines: [{ productId: product.id, quantity: 1 }], payment: { cardToken: 'tok_approved' } }));
+
+      expect(error.code).toBe(Status.UNAVAILABLE);
+      expect(error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason).toBe('PAYMENT_UNAVAILABLE');
+      expect(error.extra.some((detail) => detail.$type === 'google.rpc.RetryInfo')).toBe(true);
+      expect(await stockInDb(world.app, product.id)).toBe(2);
     } finally {
       await world.gateway.setFaults({});
     }

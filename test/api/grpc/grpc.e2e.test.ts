@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Status } from 'nice-grpc';
-import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-error-details';
+import { ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-error-details';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcClients, type GrpcClients } from '../../support/grpc-client.ts';
 import { startTestApp, type TestApp } from '../../support/test-app.ts';
-import { revokedToken, unknownToken } from '../../support/tokens.ts';
 
 let app: TestApp;
 let anonymous: GrpcClients;
@@ -27,10 +26,6 @@ async function failure(promise: Promise<unknown>): Promise<RichClientError> {
 
 function reasonOf(error: RichClientError): string | undefined {
   return error.extra.find((detail): detail is ErrorInfo => detail.$type === ErrorInfo.$type)?.reason;
-}
-
-function violations(error: RichClientError): string[] {
-  return error.extra.filter((detail): detail is BadRequest => detail.$type === BadRequest.$type).flatMap((detail) => detail.fieldViolations.map((v) => v.field));
 }
 
 beforeAll(async () => {
@@ -90,44 +85,64 @@ describe('gRPC over HTTP/2 beside REST', () => {
     expect(changed.product?.stock).toBe(7);
   });
 
-  it.each([
-    ['no token', undefined, 'AUTHENTICATION_REQUIRED'],
-    ['a malformed token', 'not a token at all', 'INVALID_TOKEN'],
-    ['an unknown token', 'unknown', undefined],
-    ['a revoked token', 'revoked', undefined],
-  ])('when GetCurrentUser is called with %s, then it is UNAUTHENTICATED', async (_name, kind, reason) => {
-    const token = kind === 'unknown' ? unknownToken() : kind === 'revoked' ? await revokedToken(app) : kind;
-    const error = await failure(clients(token === undefined ? undefined : token).auth.getCurrentUser({}));
-
-    expect(error.code).toBe(Status.UNAUTHENTICATED);
-    if (reason) expect(reasonOf(error)).toBe(reason);
-  });
-
-  it('when a customer reads another customer, then NOT_FOUND; when they list users, then PERMISSION_DENIED', async () => {
-    const [one, other] = [await app.customer(), await app.customer()];
-    const client = clients(one.token);
-
-    expect((await failure(client.users.getUser({ id: other.user.id }))).code).toBe(Status.NOT_FOUND);
-    expect((await failure(client.users.listUsers({ pageSize: 0, pageToken: '' }))).code).toBe(Status.PERMISSION_DENIED);
-  });
-
-  it.each([
-    ['GetUser id', (c: GrpcClients) => c.users.getUser({ id: 'nope' }), ['id']],
-    ['ListUsers page_size', (c: GrpcClients) => c.users.listUsers({ pageSize: 1000, pageToken: '' }), ['page_size']],
-    ['ListUsers page_token', (c: GrpcClients) => c.users.listUsers({ pageSize: 1, pageToken: 'garbage' }), ['page_token']],
-    ['CreateUser email and roles', (c: GrpcClients) => c.users.createUser({ name: 'x', email: 'not-an-email', roles: ['root'] }), ['email', 'roles']],
-    ['UpdateUser etag', (c: GrpcClients) => c.users.updateUser({ id: '00000000-0000-4000-8000-000000000000', etag: 'W/"1"', updateRoles: false, roles: [] }), ['etag']],
-    ['CreateProduct price', (c: GrpcClients) => c.products.createProduct({ sku: 'S-1', name: 'n', description: '', price: { amountMinor: -1n, currency: 'eur' }, stock: 0 }), ['price.amount_minor', 'price.currency']],
-    ['ListProducts page_size', (c: GrpcClients) => c.products.listProducts({ pageSize: -1, pageToken: '', namePrefix: '' }), ['page_size']],
-    ['GetOrder id', (c: GrpcClients) => c.orders.getOrder({ id: '1' }), ['id']],
-    ['ListOrders status', (c: GrpcClients) => c.orders.listOrders({ pageSize: 0, pageToken: '', userId: '', status: 'lost' }), ['status']],
-  ])('when %s is bad, then INVALID_ARGUMENT names the field', async (_name, call, fields) => {
+  it('when an email or a SKU is taken, then ALREADY_EXISTS with the REST code', async () => {
     const admin = clients((await app.admin()).token);
-    const error = await failure(call(admin));
+    const email = `taken.${randomBytes(4).toString('hex')}@example.com`;
+    const sku = `TAKEN-${randomBytes(4).toString('hex')}`;
+    await anonymous.auth.register({ name: 'First', email, password: 'a long enough password' });
+    const product = { sku, name: 'Taken', description: '', price: { amountMinor: 100n, currency: 'EUR' }, stock: 1 };
+    await admin.products.createProduct(product);
 
-    expect(error.code).toBe(Status.INVALID_ARGUMENT);
-    expect(['VALIDATION_FAILED', 'INVALID_CURSOR']).toContain(reasonOf(error));
-    expect(violations(error)).toEqual(expect.arrayContaining(fields));
+    const emailTaken = await failure(anonymous.auth.register({ name: 'Second', email, password: 'a long enough password' }));
+    const skuTaken = await failure(admin.products.createProduct(product));
+
+    expect([emailTaken.code, reasonOf(emailTaken)]).toEqual([Status.ALREADY_EXISTS, 'EMAIL_TAKEN']);
+    expect([skuTaken.code, reasonOf(skuTaken)]).toEqual([Status.ALREADY_EXISTS, 'SKU_TAKEN']);
+  });
+
+  it('when a customer opens more watches than GRPC_WATCHES_PER_USER, then the next is RESOURCE_EXHAUSTED, and a closed one frees its slot', async () => {
+    const customer = await app.customer();
+    const client = clients(customer.token);
+    // From the start, so each watch proves it is open with the registration event.
+    const open = Array.from({ length: 5 }, () => client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '0' })[Symbol.asyncIterator]());
+    for (const watch of open) expect((await watch.next()).value?.event?.type).toBe('user_registered');
+
+    const excess = await failure(client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '0' })[Symbol.asyncIterator]().next());
+    await open[0]!.return?.();
+    const again = client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '0' })[Symbol.asyncIterator]();
+    // The slot comes back once the server has seen the cancellation.
+    await expect.poll(async () => (await again.next().catch(() => undefined))?.value?.event?.type, { timeout: 5_000, interval: 20 }).toBe('user_registered');
+
+    expect(excess.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(reasonOf(excess)).toBe('TOO_MANY_STREAMS_FOR_USER');
+    expect(excess.extra.some((detail) => detail.$type === RetryInfo.$type)).toBe(true);
+    for (const watch of [...open.slice(1), again]) await watch.return?.();
+  });
+
+  it('when the instance serves its most activity streams, then one more watch is RESOURCE_EXHAUSTED TOO_MANY_STREAMS', async () => {
+    const full = await startTestApp({ ACTIVITY_MAX_SUBSCRIBERS: '1' });
+    const [one, other] = [await full.customer(), await full.customer()];
+    const [first, second] = [grpcClients(full.service.grpcPort!, one.token), grpcClients(full.service.grpcPort!, other.token)];
+    const held = first.activity.watchUserActivity({ userId: one.user.id, afterEventId: '0' })[Symbol.asyncIterator]();
+    try {
+      expect((await held.next()).value?.event?.type).toBe('user_registered');
+
+      const refused = await failure(second.activity.watchUserActivity({ userId: other.user.id, afterEventId: '0' })[Symbol.asyncIterator]().next());
+
+      expect(refused.code).toBe(Status.RESOURCE_EXHAUSTED);
+      expect(reasonOf(refused)).toBe('TOO_MANY_STREAMS');
+    } finally {
+      await held.return?.();
+      first.close();
+      second.close();
+      await full.stop();
+    }
+  });
+
+  it('when a message is larger than GRPC_MAX_MESSAGE_BYTES, then RESOURCE_EXHAUSTED, not INTERNAL', async () => {
+    const error = await anonymous.auth.login({ email: 'x'.repeat(2 * 1024 * 1024), password: 'a long enough password' }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ code: Status.RESOURCE_EXHAUSTED });
   });
 
   it('when health is checked, then the server and each service are SERVING', async () => {

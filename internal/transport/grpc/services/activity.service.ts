@@ -15,9 +15,11 @@ export interface ActivityUseCases {
  * WatchUserActivity over the same subscription as the SSE stream. Events are
  * pulled from the subscription only as fast as the client reads (nice-grpc
  * waits for `drain` before asking for the next one), so a slow reader's events
- * pile up in the subscription's bounded buffer, which ends it with `overflow`:
- * the call then ends with RESOURCE_EXHAUSTED and the client resumes from the
- * last event it got.
+ * pile up in the subscription's bounded buffer (ACTIVITY_BUFFER_EVENTS), which
+ * ends it with `overflow`: the call then ends with RESOURCE_EXHAUSTED and the
+ * client resumes from the last event it got. A client that takes nothing at
+ * all never lets that status out; the stalled-stream guard resets its stream
+ * (GRPC_STREAM_STALL_MS), which cancels this loop.
  */
 export function activityService(useCases: ActivityUseCases, slots: WatchSlots): ActivityServiceImplementation<RpcContextExt> {
   return {
