@@ -16,9 +16,7 @@ import { PostgresOutboxStore } from '../internal/adapter/postgres/postgres-outbo
 import { SqlMigrator } from '../internal/adapter/postgres/sql-migrator.ts';
 import { OutboxRelay } from '../internal/app/events/outbox-relay.ts';
 import { MIGRATIONS_DIR } from '../cmd/shared/project-paths.ts';
-import { configSchema } from '../internal/platform/config/config.schema.ts';
-
-const DEFAULT_RELAY_BATCH_SIZE = configSchema.events.relayBatchSize.default;
+import { DEFAULT_OUTBOX_RELAY_BATCH_SIZE } from '../internal/platform/config/config.schema.ts';
 
 const USAGE = `Usage: npm run bench:events-drain -- [--orders N] [--writers N] [--backlog N] [--baseline N]
   --orders N    orders per writer, each two transactions (order.placed, then order.paid); default 250
@@ -43,7 +41,7 @@ const ORDERS = whole(values.orders, 250, 'orders');
 const WRITERS = whole(values.writers, 8, 'writers');
 const BACKLOG = whole(values.backlog, 10_000, 'backlog');
 const BASELINE = whole(values.baseline, 5_000, 'baseline');
-const BATCH = whole(values.batch, DEFAULT_RELAY_BATCH_SIZE, 'batch');
+const BATCH = whole(values.batch, DEFAULT_OUTBOX_RELAY_BATCH_SIZE, 'batch');
 
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

@@ -172,10 +172,10 @@ describe.skipIf(!natsUrl)('the relay publishing a batch pipelined', () => {
       outbox.append(trx, [0, 1, 2, 3].flatMap((n) => [aggregate, other].map((id) => ({ type: 'product.stock_changed' as const, aggregate: 'product' as const, aggregateId: id, data: { n } })))),
     );
     const store = new PostgresOutboxStore(database.db);
-    const result = await store.relayBatch(100, async (events) => {
+    const result = await store.relayBatch(100, (events) => {
       const mine = events.filter((event) => event.aggregateId === aggregate || event.aggregateId === other);
       // Claims #0, #2, #3 of one aggregate (not #1), and all of the other.
-      return { published: mine.filter((event) => event.aggregateId === other || nOf(event) !== 1), failed: [] };
+      return Promise.resolve({ published: mine.filter((event) => event.aggregateId === other || nOf(event) !== 1), failed: [] });
     });
     expect(result.published).toBe(5);
     const rows = await database.pool.query<{ aggregate_id: string; n: number }>(
