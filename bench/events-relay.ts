@@ -67,7 +67,7 @@ try {
   const broker = new JetStreamEventBroker(nc, { stream, subjectPrefix: prefix, maxAgeMs: 600_000, duplicateWindowMs: 600_000, replicas: 1, ackWaitMs: 30_000, policy: { maxDeliver: 1, backoffMs: [] }, log });
   await broker.ensureStream();
 
-  // Baseline: the same server, one publisher awaiting each ack, as the relay does.
+  // Baseline: the same server, one publisher awaiting each ack (the relay does so within one aggregate; it pipelines different aggregates).
   const js = jetstream(nc);
   const body = new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: uuidv7(), source: '/ordersvc', type: 'ordersvc.order.paid.v1', data: { order_id: uuidv7(), lines: [] } }));
   const baseline: number[] = [];
