@@ -5,7 +5,7 @@ import type { DeliveryObserver, DeliveryPolicy } from '../../internal/adapter/ev
 import { JetStreamEventBroker } from '../../internal/adapter/nats/jetstream-event-broker.ts';
 import { connectNats } from '../../internal/adapter/nats/nats-connection.ts';
 import { PgNotificationListener } from '../../internal/adapter/postgres/activity/pg-notification-listener.ts';
-import { createDatabase, type DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
+import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
 import { OUTBOX_CHANNEL, PostgresEventOutbox } from '../../internal/adapter/postgres/postgres-event-outbox.ts';
 import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
 import { PostgresProductSalesStore } from '../../internal/adapter/postgres/postgres-product-sales-store.ts';
@@ -48,19 +48,6 @@ export function deliveryPolicyOf(config: AppConfig): DeliveryPolicy {
 export function createEvents(config: AppConfig, logger: Logger, database: DatabaseHandle, options: EventsOptions): EventsComponent {
   const log = logger.child({ component: 'events' });
   const store = new PostgresOutboxStore(database.db);
-  // The relay's own connection (as the job queue has its own pool): under request load a batch
-  // must not queue for the request pool behind the requests, which was most of its latency.
-  const relayDatabase = createDatabase(
-    {
-      url: database.pool.options.connectionString ?? config.database.url,
-      max: 1,
-      connectionTimeoutMs: config.database.connectionTimeoutMs,
-      statementTimeoutMs: config.database.statementTimeoutMs,
-      idleTimeoutMs: config.database.idleTimeoutMs,
-      applicationName: 'ordersvc-relay',
-    },
-    (error) => log.warn({ error: error.message }, 'an idle outbox relay connection failed'),
-  );
   const sales = new PostgresProductSalesStore(database.db);
   const consumers = [new ProductSalesConsumer(sales), ...(options.consumers ?? [])];
   const metrics = options.metrics;
@@ -79,7 +66,7 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
   const publisher: EventPublisher = inProcess ?? {
     publish: (message: EventMessage, signal?: AbortSignal) => (broker ? broker.publish(message, signal) : Promise.reject(new Error('NATS is not connected yet'))),
   };
-  const relay = new OutboxRelay(new PostgresOutboxStore(relayDatabase.db), publisher, {
+  const relay = new OutboxRelay(store, publisher, {
     batchSize: config.events.relayBatchSize,
     idlePollMs: config.events.relayIdlePollMs,
     backoff: { baseMs: 200, capMs: 10_000 },
@@ -166,7 +153,6 @@ export function createEvents(config: AppConfig, logger: Logger, database: Databa
     },
     async stop() {
       await relay.stop();
-      await relayDatabase.close();
       await listener.stop();
       await natsStart?.stop();
       await inProcess?.close();
