@@ -60,7 +60,7 @@ export const BASELINES: readonly BaselineInfo[] = [
   { name: 'grpc-hello', title: 'bare @grpc/grpc-js server, one unary hello method', script: 'grpc-hello.ts', readyPath: '/healthz', kind: 'grpc' },
   {
     name: 'jetstream-publish',
-    title: 'bare JetStream publish of event-sized messages, one publish in flight awaiting its ack (as the relay)',
+    title: 'bare JetStream publish of event-sized messages, one publish in flight awaiting its ack (as the relay publishes within one aggregate)',
     script: 'jetstream-publish.ts',
     readyPath: '/healthz',
     kind: 'jetstream',

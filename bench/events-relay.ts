@@ -16,13 +16,15 @@ import { PostgresOutboxStore } from '../internal/adapter/postgres/postgres-outbo
 import { SqlMigrator } from '../internal/adapter/postgres/sql-migrator.ts';
 import { OutboxRelay } from '../internal/app/events/outbox-relay.ts';
 import { MIGRATIONS_DIR } from '../cmd/shared/project-paths.ts';
+import { DEFAULT_OUTBOX_RELAY_BATCH_SIZE } from '../internal/platform/config/config.schema.ts';
 
 const USAGE = `Usage: npm run bench:events-drain -- [--orders N] [--writers N] [--backlog N] [--baseline N]
   --orders N    orders per writer, each two transactions (order.placed, then order.paid); default 250
   --writers N   concurrent writers (the order-placement load); default 8
   --backlog N   events written before the relay starts, to time a pure drain; default 10000
-  --baseline N  bare JetStream publishes of the baseline; default 5000`;
-const { values } = parseArgs({ options: { orders: { type: 'string' }, writers: { type: 'string' }, backlog: { type: 'string' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  --baseline N  bare JetStream publishes of the baseline; default 5000
+  --batch N     the relay's batch size; default OUTBOX_RELAY_BATCH_SIZE's default`;
+const { values } = parseArgs({ options: { orders: { type: 'string' }, writers: { type: 'string' }, backlog: { type: 'string' }, baseline: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -39,6 +41,7 @@ const ORDERS = whole(values.orders, 250, 'orders');
 const WRITERS = whole(values.writers, 8, 'writers');
 const BACKLOG = whole(values.backlog, 10_000, 'backlog');
 const BASELINE = whole(values.baseline, 5_000, 'baseline');
+const BATCH = whole(values.batch, DEFAULT_OUTBOX_RELAY_BATCH_SIZE, 'batch');
 
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -64,7 +67,7 @@ try {
   const broker = new JetStreamEventBroker(nc, { stream, subjectPrefix: prefix, maxAgeMs: 600_000, duplicateWindowMs: 600_000, replicas: 1, ackWaitMs: 30_000, policy: { maxDeliver: 1, backoffMs: [] }, log });
   await broker.ensureStream();
 
-  // Baseline: the same server, one publisher awaiting each ack, as the relay does.
+  // Baseline: the same server, one publisher awaiting each ack (the relay does so within one aggregate; it pipelines different aggregates).
   const js = jetstream(nc);
   const body = new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: uuidv7(), source: '/ordersvc', type: 'ordersvc.order.paid.v1', data: { order_id: uuidv7(), lines: [] } }));
   const baseline: number[] = [];
@@ -90,7 +93,7 @@ try {
   let drainDone: () => void = () => undefined;
   const drainFinished = new Promise<void>((resolve) => (drainDone = resolve));
   const drainRelay = new OutboxRelay(store, broker, {
-    batchSize: 200,
+    batchSize: BATCH,
     idlePollMs: 50,
     backoff: { baseMs: 50, capMs: 1_000 },
     publishTimeoutMs: 5_000,
@@ -114,7 +117,7 @@ try {
   let loadDone: () => void = () => undefined;
   const loadFinished = new Promise<void>((resolve) => (loadDone = resolve));
   const relay = new OutboxRelay(store, broker, {
-    batchSize: 200,
+    batchSize: BATCH,
     idlePollMs: 1_000,
     backoff: { baseMs: 50, capMs: 1_000 },
     publishTimeoutMs: 5_000,
@@ -167,8 +170,8 @@ try {
 | measurement | events | events/s | p50 | p99 |
 |---|---:|---:|---:|---:|
 | bare JetStream publish (one publisher awaiting each ack) | ${BASELINE} | ${baselineRate.toFixed(0)} | ${ms(percentile(baseline, 50))} | ${ms(percentile(baseline, 99))} |
-| relay draining a backlog (batches of 200) | ${BACKLOG} | ${drainRate.toFixed(0)} | | |
-| relay under ${WRITERS} order writers (commit → stream ack) | ${total} | ${(total / loadSeconds).toFixed(0)} (written ${(total / writeSeconds).toFixed(0)}/s) | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 99))} |
+| relay draining a backlog (batches of ${BATCH}) | ${BACKLOG} | ${drainRate.toFixed(0)} | | |
+| relay under ${WRITERS} order writers (commit → stream ack, batches of ${BATCH}) | ${total} | ${(total / loadSeconds).toFixed(0)} (written ${(total / writeSeconds).toFixed(0)}/s) | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 99))} |
 `);
 } finally {
   await jsm.streams.delete(stream).catch(() => undefined);

@@ -103,7 +103,7 @@ export function eventsSection(scenarios: readonly { readonly info: ScenarioInfo;
     '',
     'Over each order-placement window: events the service wrote to its outbox and the messages its relay stored in the stream, per second; ' +
       'the latency from commit (the outbox row\'s `created_at`, its transaction\'s start) to the message\'s JetStream timestamp, over up to 2,000 messages per window spread over it; ' +
-      'and the outbox rows still unpublished at the window\'s end. The bare publisher is its own process on the same NATS, one publish in flight awaiting its ack, as the relay.',
+      'and the outbox rows still unpublished at the window\'s end. The bare publisher is its own process on the same NATS, one publish in flight awaiting its ack, as the relay publishes one aggregate\'s events (it pipelines different aggregates).',
     '',
     '| load | written/s | relayed/s | commit → stream p50 ms | p99 ms | sampled | pending at the end | mean message bytes |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',

@@ -184,7 +184,7 @@ export class BenchRounds {
     }
   }
 
-  // The publisher makes its own load (one publish in flight, as the relay): a warm-up run, then the measured one with its CPU sampled.
+  // The publisher makes its own load (one publish in flight, as the relay publishes one aggregate's events): a warm-up run, then the measured one with its CPU sampled.
   async #measurePublisher(spec: Omit<LoadSpec, 'requests'>, url: string, rss: RssSampler): Promise<Measurement> {
     const run = async (seconds: number): Promise<LoadResult> => {
       const response = await fetch(`${url}/run?seconds=${seconds}&concurrency=1&bytes=${EVENT_MESSAGE_BYTES}`, { method: 'POST' });

@@ -9,7 +9,7 @@ import { eventLikeMessage } from './event-like-message.ts';
 // The floor of relaying events: a bare JetStream publisher on the same NATS as
 // the service, into a stream configured as the service's (file storage,
 // limits retention, a duplicate window), each publish carrying a unique
-// Nats-Msg-Id and awaiting its ack, as the outbox relay publishes. It makes
+// Nats-Msg-Id and awaiting its ack, as the relay publishes within one aggregate. It makes
 // its own load: POST /run?seconds=S&concurrency=C&bytes=B publishes for S
 // seconds with C publishes in flight and answers autocannon's result shape;
 // the harness samples this process's CPU over that window.

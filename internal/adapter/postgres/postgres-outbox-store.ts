@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { OutboxLag, OutboxStore, RelayBatchResult, StoredEvent } from '../../domain/events/outbox-store.ts';
+import type { OutboxLag, OutboxStore, RelayBatchResult, RelayPublishOutcome, StoredEvent } from '../../domain/events/outbox-store.ts';
 import type { Database } from './database.ts';
 import { toSafeInteger } from './pg-int8.ts';
 
@@ -19,12 +19,15 @@ interface OutboxSelected {
 /**
  * The outbox table as the relay sees it. One replica relays at a time: each
  * batch is a transaction that first tries a transaction-scoped advisory lock
- * and returns at once when another replica holds it. Publishing one stream
- * of rows in `seq` order from one place keeps every aggregate's order; the
- * cost is that relaying does not scale past one replica (a batch is
- * hundreds of events per round trip to NATS, far above the write rate a
- * single PostgreSQL takes). A replica killed mid-batch rolls back its marks;
- * the next leader republishes those rows and JetStream drops them by id.
+ * and returns at once when another replica holds it. Relaying the rows in
+ * `seq` order from one place (the relay pipelines them, an aggregate's next
+ * event only after its previous one's ack) keeps every aggregate's order;
+ * the cost is that relaying does not scale past one replica (a batch is
+ * hundreds of events in a few round trips to NATS, far above the write rate
+ * a single PostgreSQL takes). The lock is held while the batch is published
+ * (chain depth × ack time, milliseconds), not a lease: nothing expires under
+ * a slow publish. A replica killed mid-batch rolls back its marks; the next
+ * leader republishes those rows and JetStream drops them by id.
  */
 export class PostgresOutboxStore implements OutboxStore {
   readonly #db: Kysely<Database>;
@@ -33,7 +36,7 @@ export class PostgresOutboxStore implements OutboxStore {
     this.#db = db;
   }
 
-  async relayBatch(limit: number, publish: (events: readonly StoredEvent[]) => Promise<number>): Promise<RelayBatchResult> {
+  async relayBatch(limit: number, publish: (events: readonly StoredEvent[]) => Promise<RelayPublishOutcome>): Promise<RelayBatchResult> {
     return this.#db.transaction().execute(async (trx) => {
       const { rows: lock } = await sql<{ leader: boolean }>`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}::int8) AS leader`.execute(trx);
       if (!lock[0]?.leader) return { leader: false, claimed: 0, published: 0 };
@@ -46,18 +49,25 @@ export class PostgresOutboxStore implements OutboxStore {
         .execute();
       if (rows.length === 0) return { leader: true, claimed: 0, published: 0 };
       const events = rows.map(toStored);
-      const published = Math.max(0, Math.min(events.length, await publish(events)));
-      if (published > 0) {
+      const outcome = await publish(events);
+      const marked = heldInOrder(events, outcome.published);
+      if (marked.length > 0) {
         await trx
           .updateTable('outbox')
           .set({ published_at: new Date() })
-          .where('id', 'in', events.slice(0, published).map((event) => event.id))
+          .where('id', 'in', marked.map((event) => event.id))
           .execute();
       }
-      if (published < events.length) {
-        await trx.updateTable('outbox').set({ attempts: sql<number>`attempts + 1` }).where('id', '=', events[published]!.id).execute();
+      const claimed = new Set(events.map((event) => event.id));
+      const failed = outcome.failed.filter((event) => claimed.has(event.id));
+      if (failed.length > 0) {
+        await trx
+          .updateTable('outbox')
+          .set({ attempts: sql<number>`attempts + 1` })
+          .where('id', 'in', failed.map((event) => event.id))
+          .execute();
       }
-      return { leader: true, claimed: events.length, published };
+      return { leader: true, claimed: events.length, published: marked.length };
     });
   }
 
@@ -88,6 +98,24 @@ export class PostgresOutboxStore implements OutboxStore {
       .execute();
     return rows.map(toStored);
   }
+}
+
+/**
+ * The batch's events the broker holds, per aggregate up to its first one it
+ * does not: an aggregate's marked events are always a prefix of its events,
+ * whatever the publisher answered (events after a gap are republished and
+ * the stream drops the copies by id).
+ */
+function heldInOrder(events: readonly StoredEvent[], published: readonly StoredEvent[]): StoredEvent[] {
+  const held = new Set(published.map((event) => event.id));
+  const broken = new Set<string>();
+  const marked: StoredEvent[] = [];
+  for (const event of events) {
+    if (broken.has(event.aggregateId)) continue;
+    if (held.has(event.id)) marked.push(event);
+    else broken.add(event.aggregateId);
+  }
+  return marked;
 }
 
 function toStored(row: OutboxSelected): StoredEvent {

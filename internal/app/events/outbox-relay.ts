@@ -2,9 +2,10 @@ import type { EventPublisher } from '../../domain/events/event-publisher.ts';
 import type { OutboxStore, StoredEvent } from '../../domain/events/outbox-store.ts';
 import type { ContextLogger } from '../../domain/shared/context.ts';
 import { fullJitterDelay, type BackoffPolicy } from '../../platform/resilience/backoff.ts';
+import { publishByAggregate, type BatchPublishOutcome } from './publish-by-aggregate.ts';
 
 export interface OutboxRelayOptions {
-  /** Rows per batch (one transaction, published one after another in order). */
+  /** Rows per batch (one transaction; pipelined, each aggregate's events in order). */
   readonly batchSize: number;
   /** How long an idle relay sleeps when nothing wakes it (the net under LISTEN/NOTIFY). */
   readonly idlePollMs: number;
@@ -20,9 +21,12 @@ export interface OutboxRelayOptions {
 /**
  * Publishes the outbox: pending rows, oldest first, batch after batch while
  * there are full batches; then sleeps until woken (a commit's NOTIFY) or the
- * idle poll. A failed publish ends the batch (the rows after it wait, so an
- * aggregate's order holds) and the relay backs off with jitter; writes go on
- * meanwhile, the rows just wait.
+ * idle poll. A batch is published pipelined (`publishByAggregate`): every
+ * aggregate's chain at once, an aggregate's next event only after the ack of
+ * its previous one. A failed publish ends its aggregate's chain (its later
+ * rows wait, so its order holds), exactly the acknowledged events are
+ * marked, and the relay backs off with jitter; writes go on meanwhile, the
+ * rows just wait.
  */
 export class OutboxRelay {
   readonly #store: OutboxStore;
@@ -65,11 +69,9 @@ export class OutboxRelay {
         this.#woken = false;
         let failure: unknown;
         const result = await this.#store.relayBatch(this.#options.batchSize, async (events) => {
-          const published = await this.#publishInOrder(events).catch((error: unknown) => {
-            failure = error;
-            return (error as { publishedBefore?: number }).publishedBefore ?? 0;
-          });
-          return published;
+          const outcome = await this.#publishBatch(events);
+          failure = outcome.error;
+          return outcome;
         });
         if (failure !== undefined) {
           this.#options.onFailed?.(failure);
@@ -92,20 +94,15 @@ export class OutboxRelay {
     }
   }
 
-  async #publishInOrder(events: readonly StoredEvent[]): Promise<number> {
-    let published = 0;
-    try {
-      for (const event of events) {
-        if (this.#stopped) break;
-        await this.#publisher.publish(event, AbortSignal.any([this.#stopSignal.signal, AbortSignal.timeout(this.#options.publishTimeoutMs)]));
-        published += 1;
-      }
-    } catch (error) {
-      throw Object.assign(new Error(`publish failed after ${published} of ${events.length}`, { cause: error }), { publishedBefore: published });
-    } finally {
-      if (published > 0) this.#options.onPublished?.(events.slice(0, published));
-    }
-    return published;
+  async #publishBatch(events: readonly StoredEvent[]): Promise<BatchPublishOutcome> {
+    const outcome = await publishByAggregate(events, {
+      publish: (event) => this.#publisher.publish(event, AbortSignal.any([this.#stopSignal.signal, AbortSignal.timeout(this.#options.publishTimeoutMs)])),
+      stopped: () => this.#stopped,
+    });
+    if (outcome.published.length > 0) this.#options.onPublished?.(outcome.published);
+    if (outcome.failed.length === 0) return outcome;
+    const error = new Error(`publish failed for ${outcome.failed.length} aggregate(s) of ${events.length} events (${outcome.published.length} published)`, { cause: outcome.error });
+    return { ...outcome, error };
   }
 
   #sleep(ms: number, wakeable: boolean): Promise<void> {

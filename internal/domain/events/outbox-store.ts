@@ -15,6 +15,14 @@ export interface RelayBatchResult {
   readonly published: number;
 }
 
+/** What the relay's publish answers for one batch. */
+export interface RelayPublishOutcome {
+  /** Events the broker acknowledged. */
+  readonly published: readonly StoredEvent[];
+  /** Events whose publish failed. */
+  readonly failed: readonly StoredEvent[];
+}
+
 export interface OutboxLag {
   readonly pending: number;
   /** Age of the oldest unpublished event; 0 when none waits. */
@@ -25,10 +33,13 @@ export interface OutboxLag {
 export interface OutboxStore {
   /**
    * When no other replica relays right now, hands the oldest pending events
-   * (at most `limit`, in `seq` order) to `publish`, which answers how many of
-   * them, from the first, the broker now holds; those are marked published.
+   * (at most `limit`, in `seq` order) to `publish`, which answers which of
+   * them the broker now holds and which failed. The held ones are marked
+   * published, but per aggregate only up to its first event not held (a
+   * gap would let a later event count as published before an earlier one);
+   * a failed one's attempts are counted.
    */
-  relayBatch(limit: number, publish: (events: readonly StoredEvent[]) => Promise<number>): Promise<RelayBatchResult>;
+  relayBatch(limit: number, publish: (events: readonly StoredEvent[]) => Promise<RelayPublishOutcome>): Promise<RelayBatchResult>;
   lag(): Promise<OutboxLag>;
   /** Deletes up to `limit` events published before `before`; answers how many. */
   purgePublished(before: Date, limit: number): Promise<number>;

@@ -146,6 +146,9 @@ export interface ScheduleSettings {
 }
 
 /** Formats beyond convict's built-ins; registered once by `loadConfig`. */
+/** The relay's default batch (the drain benchmark uses it too). */
+export const DEFAULT_OUTBOX_RELAY_BATCH_SIZE = 500;
+
 export const customFormats = {
   'postgres-url': {
     validate(value: unknown): void {
@@ -750,7 +753,7 @@ export const configSchema: Schema<AppConfig> = {
       default: 10 * 60_000,
       env: 'NATS_DUPLICATE_WINDOW_MS',
     },
-    relayBatchSize: { doc: 'Outbox rows the relay publishes per transaction.', format: 'positive-int', default: 200, env: 'OUTBOX_RELAY_BATCH_SIZE' },
+    relayBatchSize: { doc: 'Outbox rows the relay publishes per transaction (pipelined, each aggregate in order).', format: 'positive-int', default: DEFAULT_OUTBOX_RELAY_BATCH_SIZE, env: 'OUTBOX_RELAY_BATCH_SIZE' },
     relayIdlePollMs: {
       doc: 'How often an idle relay looks at the outbox when no commit notification woke it (the net under LISTEN/NOTIFY).',
       format: 'positive-int',
