@@ -1,5 +1,5 @@
 import type { CursorSeal } from '../../internal/app/shared/cursor-seal.ts';
-import { PgBossJobQueue, type EnqueueInTransaction, type JobQueueEvents } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
+import { PgBossJobQueue, type EnqueueInStatement, type EnqueueInTransaction, type JobQueueEvents } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
 import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
 import { PostgresNotifier } from '../../internal/adapter/postgres/postgres-notifier.ts';
 import { CancelJob } from '../../internal/app/jobs/cancel-job.use-case.ts';
@@ -38,6 +38,8 @@ function handlersOf(deps: JobDeps, notifier: PostgresNotifier): JobHandler<objec
 export interface Jobs {
   /** For adapters that enqueue in their own transaction (the order repository when an order is paid). */
   readonly enqueueInTransaction: EnqueueInTransaction;
+  /** For adapters that write a change in one statement: the job becomes a part of that statement. */
+  readonly enqueueInStatement: EnqueueInStatement;
   readonly queue: JobQueue;
   /** Jobs per queue and state, dead letters included (for metrics; no access check). */
   readonly depths: JobAdmin['depths'];
@@ -78,6 +80,7 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
   const notifier = new PostgresNotifier(database.db);
   return {
     enqueueInTransaction: queue.enqueueInTransaction,
+    enqueueInStatement: queue.enqueueInStatement,
     queue,
     depths: (ctx) => queue.depths(ctx),
     queueNames: queue.queues(),

@@ -153,8 +153,9 @@ export async function startService(config: AppConfig, logger: Logger, options: S
     await components.start({ name: 'cursor signing key', stop: () => cursorSeal.stop() });
     const cursors = cursorSeal.seal;
     const jobQueue = createJobs(config, logger, database, cursors, metrics?.jobEvents);
-    // An order's follow-ups (the confirmation of a paid one, its integration events) are written in the transaction of its change: both or neither.
-    const orderRepository = new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, events.outbox), outbox: events.outbox });
+    // An order's follow-ups (the confirmation of a paid one, its integration events) are written by the statement of its change: both or neither.
+    const followUps = new OrderFollowUpJobs({ enqueueInTransaction: jobQueue.enqueueInStatement }, events.outbox.inStatement);
+    const orderRepository = new PostgresOrderRepository(database.db, { statementFollowUps: followUps, outbox: events.outbox });
     const reservations = new CachedStockReservations(new PostgresStockReservations(database.db), caches.products);
     const recovery = tracing.useCase(new RecoverPendingOrders(orderRepository, reservations, payments.gateway, { olderThanMs: config.orders.recoverAfterMs, batchSize: 50 }));
     const schedules = createSchedules({ config, logger, database, recovery });
