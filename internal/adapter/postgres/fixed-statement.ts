@@ -16,7 +16,7 @@ export class FixedStatement<R> {
   readonly #sql: string;
 
   constructor(sql: string) {
-    this.#sql = sql.replace(/\s+/g, ' ').trim();
+    this.#sql = sql.trim();
   }
 
   get sql(): string {
