@@ -61,6 +61,7 @@ export interface StartedJobs {
 /** The job queue on the service's PostgreSQL; nothing runs until `start`. */
 export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle, cursors: CursorSeal, events?: JobQueueEvents): Jobs {
   const concurrency = concurrencyByQueue(config);
+  const batchSizes = batchSizeByQueue(config);
   const queue = new PgBossJobQueue({
     connectionString: connectionStringOf(database),
     poolMax: config.jobs.poolMax,
@@ -100,6 +101,7 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
           await queue.work(handlersOf(deps, notifier), {
             concurrencyOf: (name) => concurrency.get(name) ?? config.jobs.concurrency,
             batchSize: config.jobs.batchSize,
+            batchSizeOf: (name) => batchSizes.get(name) ?? config.jobs.batchSize,
             pollIntervalMs: Math.max(500, config.jobs.pollIntervalMs),
           });
         }
@@ -114,21 +116,34 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
 
 /**
  * `jobs.queueConcurrency` as a map, checked against the known queues and
- * against `jobs.maxHeldJobs`, so a process never holds more jobs than that.
+ * against `jobs.maxHeldJobs`, so a process never holds more jobs than that
+ * (concurrency × batch size, per queue, summed).
  */
 export function concurrencyByQueue(config: AppConfig): Map<string, number> {
-  const known = new Set(JOB_TYPES.map((jobType) => jobType.type));
-  const byQueue = new Map<string, number>();
-  for (const entry of config.jobs.queueConcurrency.split(',').map((item) => item.trim()).filter(Boolean)) {
-    const match = /^([\w.\-/]+)=(\d+)$/.exec(entry);
-    const [, name, value] = match ?? [];
-    if (name === undefined || value === undefined || Number(value) < 1) throw new Error(`JOBS_QUEUE_CONCURRENCY: "${entry}" is not queue=n with n at least 1`);
-    if (!known.has(name)) throw new Error(`JOBS_QUEUE_CONCURRENCY: there is no queue ${name} (queues: ${[...known].join(', ')})`);
-    byQueue.set(name, Number(value));
-  }
-  const held = [...known].reduce((sum, name) => sum + (byQueue.get(name) ?? config.jobs.concurrency) * config.jobs.batchSize, 0);
+  const byQueue = perQueue('JOBS_QUEUE_CONCURRENCY', config.jobs.queueConcurrency);
+  const batches = batchSizeByQueue(config);
+  const held = JOB_TYPES.reduce((sum, { type }) => sum + (byQueue.get(type) ?? config.jobs.concurrency) * (batches.get(type) ?? config.jobs.batchSize), 0);
   if (config.jobs.enabled && held > config.jobs.maxHeldJobs) {
     throw new Error(`the job workers would hold up to ${held} jobs, more than JOBS_MAX_HELD=${config.jobs.maxHeldJobs}: lower the concurrency or the batch size`);
+  }
+  return byQueue;
+}
+
+/** `jobs.queueBatchSize` as a map, checked against the known queues. */
+export function batchSizeByQueue(config: AppConfig): Map<string, number> {
+  return perQueue('JOBS_QUEUE_BATCH_SIZE', config.jobs.queueBatchSize);
+}
+
+// A comma-separated list of queue=n pairs (n at least 1) naming known queues only.
+function perQueue(variable: string, setting: string): Map<string, number> {
+  const known = new Set(JOB_TYPES.map((jobType) => jobType.type));
+  const byQueue = new Map<string, number>();
+  for (const entry of setting.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const match = /^([\w.\-/]+)=(\d+)$/.exec(entry);
+    const [, name, value] = match ?? [];
+    if (name === undefined || value === undefined || Number(value) < 1) throw new Error(`${variable}: "${entry}" is not queue=n with n at least 1`);
+    if (!known.has(name)) throw new Error(`${variable}: there is no queue ${name} (queues: ${[...known].join(', ')})`);
+    byQueue.set(name, Number(value));
   }
   return byQueue;
 }

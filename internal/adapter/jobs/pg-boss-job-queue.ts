@@ -50,6 +50,8 @@ export interface WorkerOptions {
   readonly concurrencyOf: (queue: string) => number;
   /** Jobs one worker fetches and holds at a time. */
   readonly batchSize: number;
+  /** The same per queue, where it differs (a queue of many small jobs: fetched and settled by the batch). */
+  readonly batchSizeOf?: ((queue: string) => number) | undefined;
   readonly pollIntervalMs: number;
 }
 
@@ -118,7 +120,7 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
           type,
           {
             localConcurrency: options.concurrencyOf(type),
-            batchSize: options.batchSize,
+            batchSize: options.batchSizeOf?.(type) ?? options.batchSize,
             pollingIntervalSeconds: options.pollIntervalMs / 1000,
             includeMetadata: true,
             perJobResults: true,
