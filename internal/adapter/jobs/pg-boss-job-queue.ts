@@ -125,7 +125,7 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
             includeMetadata: true,
             perJobResults: true,
           },
-          (jobs) => Promise.all(jobs.map((job) => this.#run(handler, job))),
+          (jobs) => this.#runInTurn(handler, jobs),
         );
       this.#workers.set(type, start);
       if (!this.#paused.has(type)) await start();
@@ -266,6 +266,14 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
     if (issues.length > 0) throw new InvalidJobPayloadError(request.type, issues);
     const id = await this.#boss.send(request.type, request.payload, { ...sendOptions(request), ...(db ? { db } : {}) });
     return id ?? undefined;
+  }
+
+  // A batch saves the fetch and the completion statements, not concurrency: its jobs run one after another,
+  // so a queue runs at most its concurrency of jobs at once (the handlers share the request pool).
+  async #runInTurn(handler: JobHandler<object>, jobs: JobWithMetadata<unknown>[]): Promise<JobResult[]> {
+    const results: JobResult[] = [];
+    for (const job of jobs) results.push(await this.#run(handler, job));
+    return results;
   }
 
   async #run(handler: JobHandler<object>, job: JobWithMetadata<unknown>): Promise<JobResult> {
