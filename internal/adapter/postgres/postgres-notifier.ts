@@ -11,7 +11,7 @@ import { translatePgError } from './pg-errors.ts';
 
 /**
  * The claim of the message's dedupe key in `job_effects` (a key another transaction
- * is claiming is waited for, then counts as taken) and the message, in one statement: one
+ * is claiming is waited for: taken if that one commits) and the message, in one statement: one
  * round trip, atomic without a transaction. Every paid order's confirmation sends one.
  */
 const SEND = new FixedStatement<{ id: string }>(`
