@@ -52,10 +52,13 @@ export function createIdentityAndCatalog(config: AppConfig, logger: Logger, choi
   };
 }
 
-/** The order ports: an order's follow-ups (the confirmation of a paid one, its integration events) are written in the transaction of its change. */
+/** The order ports: an order's follow-ups (the confirmation of a paid one, its integration events) are written by the statement of its change: both or neither. */
 export function createOrderStores(database: DatabaseHandle, jobQueue: Jobs, outbox: PostgresEventOutbox, caches: Caches) {
   return {
-    orders: new PostgresOrderRepository(database.db, { followUps: new OrderFollowUpJobs(jobQueue, outbox), outbox }),
+    orders: new PostgresOrderRepository(database.db, {
+      statementFollowUps: new OrderFollowUpJobs({ enqueueInTransaction: jobQueue.enqueueInStatement }, outbox.inStatement),
+      outbox,
+    }),
     reservations: new CachedStockReservations(new PostgresStockReservations(database.db), caches.products),
   };
 }

@@ -1,5 +1,5 @@
 import type { CursorSeal } from '../../internal/app/shared/cursor-seal.ts';
-import { PgBossJobQueue, type EnqueueInTransaction, type JobQueueEvents } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
+import { PgBossJobQueue, type EnqueueInStatement, type EnqueueInTransaction, type JobQueueEvents } from '../../internal/adapter/jobs/pg-boss-job-queue.ts';
 import type { DatabaseHandle } from '../../internal/adapter/postgres/database.ts';
 import { PostgresNotifier } from '../../internal/adapter/postgres/postgres-notifier.ts';
 import { CancelJob } from '../../internal/app/jobs/cancel-job.use-case.ts';
@@ -38,6 +38,8 @@ function handlersOf(deps: JobDeps, notifier: PostgresNotifier): JobHandler<objec
 export interface Jobs {
   /** For adapters that enqueue in their own transaction (the order repository when an order is paid). */
   readonly enqueueInTransaction: EnqueueInTransaction;
+  /** For adapters that write a change in one statement: the job becomes a part of that statement. */
+  readonly enqueueInStatement: EnqueueInStatement;
   readonly queue: JobQueue;
   /** Jobs per queue and state, dead letters included (for metrics; no access check). */
   readonly depths: JobAdmin['depths'];
@@ -59,6 +61,7 @@ export interface StartedJobs {
 /** The job queue on the service's PostgreSQL; nothing runs until `start`. */
 export function createJobs(config: AppConfig, logger: Logger, database: DatabaseHandle, cursors: CursorSeal, events?: JobQueueEvents): Jobs {
   const concurrency = concurrencyByQueue(config);
+  const batchSizes = batchSizeByQueue(config);
   const queue = new PgBossJobQueue({
     connectionString: connectionStringOf(database),
     poolMax: config.jobs.poolMax,
@@ -78,6 +81,7 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
   const notifier = new PostgresNotifier(database.db);
   return {
     enqueueInTransaction: queue.enqueueInTransaction,
+    enqueueInStatement: queue.enqueueInStatement,
     queue,
     depths: (ctx) => queue.depths(ctx),
     queueNames: queue.queues(),
@@ -97,6 +101,7 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
           await queue.work(handlersOf(deps, notifier), {
             concurrencyOf: (name) => concurrency.get(name) ?? config.jobs.concurrency,
             batchSize: config.jobs.batchSize,
+            batchSizeOf: (name) => batchSizes.get(name) ?? config.jobs.batchSize,
             pollIntervalMs: Math.max(500, config.jobs.pollIntervalMs),
           });
         }
@@ -111,21 +116,34 @@ export function createJobs(config: AppConfig, logger: Logger, database: Database
 
 /**
  * `jobs.queueConcurrency` as a map, checked against the known queues and
- * against `jobs.maxHeldJobs`, so a process never holds more jobs than that.
+ * against `jobs.maxHeldJobs`, so a process never holds more jobs than that
+ * (concurrency × batch size, per queue, summed).
  */
 export function concurrencyByQueue(config: AppConfig): Map<string, number> {
-  const known = new Set(JOB_TYPES.map((jobType) => jobType.type));
-  const byQueue = new Map<string, number>();
-  for (const entry of config.jobs.queueConcurrency.split(',').map((item) => item.trim()).filter(Boolean)) {
-    const match = /^([\w.\-/]+)=(\d+)$/.exec(entry);
-    const [, name, value] = match ?? [];
-    if (name === undefined || value === undefined || Number(value) < 1) throw new Error(`JOBS_QUEUE_CONCURRENCY: "${entry}" is not queue=n with n at least 1`);
-    if (!known.has(name)) throw new Error(`JOBS_QUEUE_CONCURRENCY: there is no queue ${name} (queues: ${[...known].join(', ')})`);
-    byQueue.set(name, Number(value));
-  }
-  const held = [...known].reduce((sum, name) => sum + (byQueue.get(name) ?? config.jobs.concurrency) * config.jobs.batchSize, 0);
+  const byQueue = perQueue('JOBS_QUEUE_CONCURRENCY', config.jobs.queueConcurrency);
+  const batches = batchSizeByQueue(config);
+  const held = JOB_TYPES.reduce((sum, { type }) => sum + (byQueue.get(type) ?? config.jobs.concurrency) * (batches.get(type) ?? config.jobs.batchSize), 0);
   if (config.jobs.enabled && held > config.jobs.maxHeldJobs) {
     throw new Error(`the job workers would hold up to ${held} jobs, more than JOBS_MAX_HELD=${config.jobs.maxHeldJobs}: lower the concurrency or the batch size`);
+  }
+  return byQueue;
+}
+
+/** `jobs.queueBatchSize` as a map, checked against the known queues. */
+export function batchSizeByQueue(config: AppConfig): Map<string, number> {
+  return perQueue('JOBS_QUEUE_BATCH_SIZE', config.jobs.queueBatchSize);
+}
+
+// A comma-separated list of queue=n pairs (n at least 1) naming known queues only.
+function perQueue(variable: string, setting: string): Map<string, number> {
+  const known = new Set(JOB_TYPES.map((jobType) => jobType.type));
+  const byQueue = new Map<string, number>();
+  for (const entry of setting.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const match = /^([\w.\-/]+)=(\d+)$/.exec(entry);
+    const [, name, value] = match ?? [];
+    if (name === undefined || value === undefined || Number(value) < 1) throw new Error(`${variable}: "${entry}" is not queue=n with n at least 1`);
+    if (!known.has(name)) throw new Error(`${variable}: there is no queue ${name} (queues: ${[...known].join(', ')})`);
+    byQueue.set(name, Number(value));
   }
   return byQueue;
 }

@@ -172,19 +172,20 @@ export class TwoLevelCache<T> {
     this.#dropLocal(id);
     if (!this.#store) return;
     const entry = this.#entry(change.version, change.text);
-    try {
-      await this.#store.write(id, entry, this.#redisTtl(entry));
-      this.#repairs.delete(id);
-      this.#redisAnswered();
-    } catch (error) {
-      this.#health.failed(error);
-      this.#remember(id, change);
-    }
-    try {
-      await this.#bus?.publish(id);
-    } catch (error) {
-      this.#health.failed(error);
-    }
+    // Both sent in this tick, so the client's auto-pipelining writes them in one socket write; one
+    // connection runs them in order, so the write lands before any replica hears of it.
+    const writing = this.#store.write(id, entry, this.#redisTtl(entry)).then(
+      () => {
+        this.#repairs.delete(id);
+        this.#redisAnswered();
+      },
+      (error: unknown) => {
+        this.#health.failed(error);
+        this.#remember(id, change);
+      },
+    );
+    const publishing = this.#bus?.publish(id).catch((error: unknown) => this.#health.failed(error));
+    await Promise.all([writing, publishing]);
   }
 
   #dropLocal(id: string): void {

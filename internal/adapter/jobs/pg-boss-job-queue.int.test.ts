@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRequest } from '../../domain/jobs/job.ts';
 import type { JobHandler, JobType, ReceivedJob } from '../../domain/jobs/job-handler.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import { createLogger } from '../../platform/logger/logger.ts';
@@ -8,6 +10,7 @@ import { until } from '../../../test/support/crash.ts';
 import { testContext } from '../../../test/support/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { PostgresNotifier } from '../postgres/postgres-notifier.ts';
+import { StatementParts } from '../postgres/statement-parts.ts';
 import { PgBossJobQueue } from './pg-boss-job-queue.ts';
 
 interface EffectPayload {
@@ -113,6 +116,31 @@ describe('PgBossJobQueue', () => {
     const jobs = await jobsOf(queue);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ id, queue: EFFECT.type, state: 'created', payload: { key: 'committed' } });
+  });
+
+  it('when a job is a part of a statement, then it exists only when the CTE it is gated on yields a row, once per dedupe key, under the id it was given', async () => {
+    const queue = newQueue();
+    await queue.start();
+    const request = { type: EFFECT.type, payload: { key: 'in-statement' }, options: { dedupeKey: 'in-statement' } };
+    const runGated = async (gateOpen: boolean, job: JobRequest<EffectPayload> = request) => {
+      const parts = new StatementParts();
+      const id = await queue.enqueueInStatement(parts, job);
+      await sql`WITH gate AS (SELECT 1 AS one WHERE ${gateOpen})${parts.ctes('gate')} SELECT 1`.execute(database.db);
+      return id;
+    };
+
+    await runGated(false);
+    expect(await jobsOf(queue)).toEqual([]);
+
+    const id = await runGated(true);
+    const again = await runGated(true);
+    const undeduped = await runGated(true, { type: EFFECT.type, payload: { key: 'no-key' } });
+
+    expect(again).toBe(id);
+    const jobs = await jobsOf(queue);
+    expect(jobs.map((job) => job.id).sort()).toEqual([id, undeduped].sort());
+    expect(jobs.find((job) => job.id === id)).toMatchObject({ queue: EFFECT.type, state: 'created', payload: { key: 'in-statement' } });
+    await expect(queue.enqueueInStatement(new StatementParts(), { type: EFFECT.type, payload: { key: 1 } as unknown as EffectPayload })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('when a payload does not match its schema at enqueue, then it is refused with the field named and nothing is queued', async () => {

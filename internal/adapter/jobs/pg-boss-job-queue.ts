@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import { fromKysely, PgBoss, type JobResult, type JobWithMetadata, type QueueOptions, type SendOptions } from 'pg-boss';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { fromKysely, PgBoss, type Db, type JobResult, type JobWithMetadata, type QueueOptions, type SendOptions } from 'pg-boss';
 import { v5 as uuidv5 } from 'uuid';
 import type { JobRequest, JobListQuery, JobView, QueueDepth, RetryPolicy } from '../../domain/jobs/job.ts';
 import type { JobHandler, JobType } from '../../domain/jobs/job-handler.ts';
@@ -10,11 +11,15 @@ import type { Logger } from '../../platform/logger/logger.ts';
 import { inSpan, type WorkSpan } from '../../platform/tracing/spans.ts';
 import type { Database } from '../postgres/database.ts';
 import { translatePgError } from '../postgres/pg-errors.ts';
+import type { StatementParts } from '../postgres/statement-parts.ts';
 import { deadLetterQueueOf, JobRows } from './job-rows.ts';
 import { PayloadValidator } from './payload-validator.ts';
 
 /** Enqueues `request` in the caller's transaction: it exists only if that transaction commits. */
 export type EnqueueInTransaction = <P extends object>(trx: Transaction<Database>, request: JobRequest<P>) => Promise<string | undefined>;
+
+/** Enqueues `request` as a part of the statement that saves a change: it exists only if that statement saves it. */
+export type EnqueueInStatement = <P extends object>(parts: StatementParts, request: JobRequest<P>) => Promise<string | undefined>;
 
 export interface PgBossJobQueueOptions {
   /** pg-boss gets a pool of its own (fetching and settling jobs never waits behind requests). */
@@ -45,6 +50,8 @@ export interface WorkerOptions {
   readonly concurrencyOf: (queue: string) => number;
   /** Jobs one worker fetches and holds at a time. */
   readonly batchSize: number;
+  /** The same per queue, where it differs (a queue of many small jobs: fetched and settled by the batch). */
+  readonly batchSizeOf?: ((queue: string) => number) | undefined;
   readonly pollIntervalMs: number;
 }
 
@@ -113,12 +120,12 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
           type,
           {
             localConcurrency: options.concurrencyOf(type),
-            batchSize: options.batchSize,
+            batchSize: options.batchSizeOf?.(type) ?? options.batchSize,
             pollingIntervalSeconds: options.pollIntervalMs / 1000,
             includeMetadata: true,
             perJobResults: true,
           },
-          (jobs) => Promise.all(jobs.map((job) => this.#run(handler, job))),
+          (jobs) => this.#runInTurn(handler, jobs),
         );
       this.#workers.set(type, start);
       if (!this.#paused.has(type)) await start();
@@ -159,6 +166,41 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
   }
 
   readonly enqueueInTransaction: EnqueueInTransaction = (trx, request) => this.#send(request, fromKysely(trx));
+
+  /**
+   * The job as a CTE of the statement that saves a change (no transaction and
+   * no round trip of its own). pg-boss still builds the insert — its columns,
+   * queue defaults, dedupe and trace context — handed to a recording adapter
+   * instead of a connection; the statement then runs that very SQL, with the
+   * job's JSON read from the CTE of the change, so no change, no job.
+   * pg-boss's insert for a queue without notify is one `INSERT … SELECT` with
+   * a single parameter; any other shape is refused, not guessed at.
+   */
+  readonly enqueueInStatement: EnqueueInStatement = async (parts, request) => {
+    let insert: { text: string; json: string } | undefined;
+    let id: string | undefined;
+    const recorder: Db = {
+      executeSql: (text, values = []) => {
+        const [json] = values;
+        if (values.length !== 1 || typeof json !== 'string') throw new Error(`pg-boss built an insert with ${values.length} parameters; a statement part takes one JSON array`);
+        // Every job gets its id here, so the caller learns it as from a send (a dedupe key's id is pg-boss's own).
+        const jobs = (JSON.parse(json) as { id: string | null }[]).map((job) => ({ ...job, id: job.id ?? randomUUID() }));
+        id = jobs[0]?.id;
+        insert = { text, json: JSON.stringify(jobs) };
+        return Promise.resolve({ rows: id === undefined ? [] : [{ id }] });
+      },
+    };
+    await this.#send(request, recorder);
+    if (!insert) throw new Error(`pg-boss built no insert for a job of ${request.type}`);
+    const pieces = insert.text.split('$1');
+    if (pieces.length !== 2 || /\$\d/.test(insert.text.replace('$1', '')) || !/^\s*INSERT\b/i.test(insert.text)) {
+      throw new Error(`pg-boss built an insert for ${request.type} that is not one INSERT with one parameter (a queue with notify?)`);
+    }
+    const [head, tail] = pieces as [string, string];
+    const json = insert.json;
+    parts.add((name, after) => sql`${sql.ref(name)} AS (${sql.raw(head)}(SELECT ${json}::text FROM ${sql.ref(after)})${sql.raw(tail)})`);
+    return id;
+  };
 
   async enqueue<P extends object>(ctx: Context, request: JobRequest<P>): Promise<string | undefined> {
     ctx.signal.throwIfAborted();
@@ -218,12 +260,20 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
     return this.#read(() => this.#rows.depths(this.#options.db));
   }
 
-  async #send<P extends object>(request: JobRequest<P>, db?: ReturnType<typeof fromKysely>): Promise<string | undefined> {
+  async #send<P extends object>(request: JobRequest<P>, db?: Db): Promise<string | undefined> {
     if (!this.#types.has(request.type)) throw new UnknownJobTypeError(request.type);
     const issues = this.#validator.issues(request.type, request.payload);
     if (issues.length > 0) throw new InvalidJobPayloadError(request.type, issues);
     const id = await this.#boss.send(request.type, request.payload, { ...sendOptions(request), ...(db ? { db } : {}) });
     return id ?? undefined;
+  }
+
+  // A batch saves the fetch and the completion statements, not concurrency: its jobs run one after another,
+  // so a queue runs at most its concurrency of jobs at once (the handlers share the request pool).
+  async #runInTurn(handler: JobHandler<object>, jobs: JobWithMetadata<unknown>[]): Promise<JobResult[]> {
+    const results: JobResult[] = [];
+    for (const job of jobs) results.push(await this.#run(handler, job));
+    return results;
   }
 
   async #run(handler: JobHandler<object>, job: JobWithMetadata<unknown>): Promise<JobResult> {

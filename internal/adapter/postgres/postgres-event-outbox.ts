@@ -3,6 +3,7 @@ import type { EventOutbox } from '../../domain/events/event-outbox.ts';
 import type { IntegrationEvent } from '../../domain/events/integration-event.ts';
 import { toEventMessage } from '../events/cloud-event-envelope.ts';
 import type { Database } from './database.ts';
+import type { StatementParts } from './statement-parts.ts';
 
 /** The NOTIFY channel that wakes the relay when events commit (the payload is empty). */
 export const OUTBOX_CHANNEL = 'ordersvc_outbox';
@@ -25,15 +26,26 @@ export class PostgresEventOutbox implements EventOutbox<Transaction<Database>> {
   }
 
   /**
+   * The outbox for a change saved in one statement: `append` adds the insert
+   * to the statement's parts (written only when the change is saved).
+   */
+  readonly inStatement: EventOutbox<StatementParts> = {
+    append: (parts, events) => {
+      if (events.length > 0) parts.add((name, after) => this.ctes(events, after, name));
+      return Promise.resolve();
+    },
+  };
+
+  /**
    * The insert as common table expressions, for a statement that makes the
    * change and writes its events in one round trip; with `after`, the
-   * events are written only when that CTE yields a row. Yields `outbox_written`.
+   * events are written only when that CTE yields a row. Yields `name` (default `outbox_written`).
    */
-  ctes(events: readonly IntegrationEvent[], after?: string): RawBuilder<unknown> {
+  ctes(events: readonly IntegrationEvent[], after?: string, name = 'outbox_written'): RawBuilder<unknown> {
     const now = new Date();
     const rows = events.map((event) => ({ event, message: toEventMessage(event, this.#newId(), now) }));
     const gate = after === undefined ? sql`` : sql`WHERE EXISTS (SELECT 1 FROM ${sql.ref(after)})`;
-    return sql`outbox_written AS (
+    return sql`${sql.ref(name)} AS (
       INSERT INTO outbox (id, aggregate, aggregate_id, type, envelope)
       SELECT e.id, e.aggregate, e.aggregate_id, e.type, e.envelope
       FROM unnest(${rows.map((row) => row.message.id)}::uuid[], ${rows.map((row) => row.event.aggregate)}::text[],

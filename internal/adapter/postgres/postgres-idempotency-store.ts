@@ -2,7 +2,22 @@ import { sql, type Kysely } from 'kysely';
 import type { BeginResult, IdempotencyBegin, IdempotencyRef, IdempotencyStore, RecordedOutcome } from '../../domain/idempotency/idempotency-store.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Database } from './database.ts';
+import { FixedStatement } from './fixed-statement.ts';
 import { translatePgError } from './pg-errors.ts';
+
+// The two statements of every idempotent request, written once (see FixedStatement).
+// Inserts the record, or takes over an expired one; no row when a live record holds the key.
+const CLAIM = new FixedStatement<{ key: string }>(`
+  INSERT INTO idempotency_keys (user_id, key, fingerprint, state, expires_at)
+  VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4::float8))
+  ON CONFLICT (user_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'in_progress', outcome = NULL,
+    created_at = now(), expires_at = excluded.expires_at
+  WHERE idempotency_keys.expires_at <= now()
+  RETURNING key`);
+// Sets the outcome of a live record in the given state.
+const RECORD = new FixedStatement<never>(`
+  UPDATE idempotency_keys SET state = 'completed', outcome = $1
+  WHERE user_id = $2 AND key = $3 AND state = $4 AND expires_at > now()`);
 
 // Claiming loses only to a record that vanishes between the insert and the read (abandoned or purged).
 const CLAIM_ATTEMPTS = 3;
@@ -53,14 +68,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   // Sets the outcome of a live record in the given state (a revision keeps the expiry).
   async #record(ctx: Context, ref: IdempotencyRef, outcome: RecordedOutcome, from: 'in_progress' | 'completed'): Promise<void> {
     try {
-      await this.#db
-        .updateTable('idempotency_keys')
-        .set({ state: 'completed', outcome: JSON.stringify(outcome ?? null) })
-        .where('user_id', '=', ref.userId)
-        .where('key', '=', ref.key)
-        .where('state', '=', from)
-        .where('expires_at', '>', sql<Date>`now()`)
-        .execute({ signal: ctx.signal });
+      await RECORD.execute(this.#db, [JSON.stringify(outcome ?? null), ref.userId, ref.key, from], ctx.signal);
     } catch (error) {
       throw translatePgError(error);
     }
@@ -113,24 +121,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
 
   // Inserts the record, or takes over an expired one; false when a live record holds the key.
   async #claim(ctx: Context, request: IdempotencyBegin): Promise<boolean> {
-    const expiresAt = sql<Date>`now() + make_interval(secs => ${request.ttlMs / 1000})`;
-    const claimed = await this.#db
-      .insertInto('idempotency_keys')
-      .values({ user_id: request.userId, key: request.key, fingerprint: request.fingerprint, state: 'in_progress', expires_at: expiresAt })
-      .onConflict((conflict) =>
-        conflict
-          .columns(['user_id', 'key'])
-          .doUpdateSet((eb) => ({
-            fingerprint: eb.ref('excluded.fingerprint'),
-            state: 'in_progress',
-            outcome: null,
-            created_at: sql<Date>`now()`,
-            expires_at: eb.ref('excluded.expires_at'),
-          }))
-          .where('idempotency_keys.expires_at', '<=', sql<Date>`now()`),
-      )
-      .returning('key')
-      .executeTakeFirst({ signal: ctx.signal });
-    return claimed !== undefined;
+    const { rows } = await CLAIM.execute(this.#db, [request.userId, request.key, request.fingerprint, request.ttlMs / 1000], ctx.signal);
+    return rows.length > 0;
   }
 }

@@ -5,13 +5,28 @@ import type { NotificationListQuery, NotificationLog } from '../../domain/notifi
 import type { Notifier } from '../../domain/notification/notifier.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Database } from './database.ts';
-import { claimEffect } from './job-effects.ts';
+import { FixedStatement } from './fixed-statement.ts';
 import type { NotificationRow } from './notifications.table.ts';
 import { translatePgError } from './pg-errors.ts';
 
 /**
- * The default Notifier: a message is a row in `notifications`, written in the
- * transaction that claims its dedupe key, so a message is stored once per key.
+ * The claim of the message's dedupe key in `job_effects` (a key another transaction
+ * is claiming is waited for: taken if that one commits) and the message, in one statement: one
+ * round trip, atomic without a transaction. Every paid order's confirmation sends one.
+ */
+const SEND = new FixedStatement<{ id: string }>(`
+  WITH claimed AS (
+    INSERT INTO job_effects (dedupe_key, job_id) VALUES ($1, NULL)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING dedupe_key
+  )
+  INSERT INTO notifications (id, recipient_user_id, topic, subject, body, order_id, dedupe_key)
+  SELECT $2::uuid, $3::uuid, $4, $5, $6, $7::uuid, claimed.dedupe_key FROM claimed
+  RETURNING id`);
+
+/**
+ * The default Notifier: a message is a row in `notifications`, written by the
+ * statement that claims its dedupe key, so a message is stored once per key.
  */
 export class PostgresNotifier implements Notifier, NotificationLog {
   readonly #db: Kysely<Database>;
@@ -22,22 +37,12 @@ export class PostgresNotifier implements Notifier, NotificationLog {
 
   async send(ctx: Context, message: NotificationMessage): Promise<{ sent: boolean }> {
     try {
-      return await this.#db.transaction().execute(async (trx) => {
-        if (!(await claimEffect(trx, message.dedupeKey, { signal: ctx.signal }))) return { sent: false };
-        await trx
-          .insertInto('notifications')
-          .values({
-            id: uuidv7(),
-            recipient_user_id: message.recipientUserId,
-            topic: message.topic,
-            subject: message.subject,
-            body: message.body,
-            order_id: message.orderId ?? null,
-            dedupe_key: message.dedupeKey,
-          })
-          .execute({ signal: ctx.signal });
-        return { sent: true };
-      });
+      const { rows } = await SEND.execute(
+        this.#db,
+        [message.dedupeKey, uuidv7(), message.recipientUserId, message.topic, message.subject, message.body, message.orderId ?? null],
+        ctx.signal,
+      );
+      return { sent: rows.length > 0 };
     } catch (error) {
       throw translatePgError(error);
     }

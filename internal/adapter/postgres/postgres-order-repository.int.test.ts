@@ -11,6 +11,10 @@ import { PostgresOrderRepository } from './postgres-order-repository.ts';
 import { PostgresStockReservations } from './postgres-stock-reservations.ts';
 import { ReservationClosedError } from '../../domain/order/order.errors.ts';
 import type { Order } from '../../domain/order/order.ts';
+import { OrderFollowUpJobs } from '../../app/orders/order-follow-up-jobs.ts';
+import { PostgresEventOutbox } from './postgres-event-outbox.ts';
+import type { StatementParts } from './statement-parts.ts';
+import { sql } from 'kysely';
 
 let database: TestDatabase;
 
@@ -25,6 +29,18 @@ afterAll(async () => {
 describeOrderRepositoryContract('PostgreSQL', () => {
   const rows = orderRows(database);
   return { repo: new PostgresOrderRepository(database.db), givenUser: () => rows.user(), givenProduct: () => rows.product(), cleanup: () => rows.truncate() };
+});
+
+// The same contract with the follow-ups (outbox events; the jobs as a recorded part) written by the statement of each change.
+describeOrderRepositoryContract('PostgreSQL, follow-ups in the statement', () => {
+  const rows = orderRows(database);
+  const outbox = new PostgresEventOutbox(uuidv7);
+  const followUps = new OrderFollowUpJobs<StatementParts>({ enqueueInTransaction: () => Promise.resolve(undefined) }, outbox.inStatement);
+  const cleanup = async () => {
+    await rows.truncate();
+    await sql`DELETE FROM outbox`.execute(database.db);
+  };
+  return { repo: new PostgresOrderRepository(database.db, { statementFollowUps: followUps, outbox }), givenUser: () => rows.user(), givenProduct: () => rows.product(), cleanup };
 });
 
 describe('PostgresOrderRepository', () => {
@@ -124,6 +140,83 @@ describe('PostgresOrderRepository', () => {
       expect(await repo.findById(ctx, order.id)).toMatchObject({ status: 'pending', version: 1 });
       const { rows: events } = await database.pool.query<{ type: string }>('SELECT type FROM activity_events WHERE user_id = $1', [order.userId]);
       expect(events.map((event) => event.type)).toEqual(['order_placed']);
+    });
+  });
+
+  describe('follow-ups in the statement of the change', () => {
+    // A part that records which orders it was written for, in a table of the test's own.
+    const recording = (seen: string[]) => ({
+      orderChanged: (parts: StatementParts, before: Order, after: Order) => {
+        seen.push(`${before.status}->${after.status}`);
+        parts.add((name, gate) => sql`${sql.ref(name)} AS (INSERT INTO follow_up_probe (order_id) SELECT id FROM ${sql.ref(gate)} RETURNING order_id)`);
+        return Promise.resolve();
+      },
+    });
+    const probed = async () => (await sql<{ order_id: string }>`SELECT order_id FROM follow_up_probe`.execute(database.db)).rows.map((row) => row.order_id);
+
+    beforeAll(async () => {
+      await sql`CREATE TABLE IF NOT EXISTS follow_up_probe (order_id uuid NOT NULL)`.execute(database.db);
+    });
+    afterEach(async () => {
+      await sql`DELETE FROM follow_up_probe`.execute(database.db);
+    });
+
+    it('when a known order is paid, then the change, its event and the parts commit in one statement, with no transaction', async () => {
+      const seen: string[] = [];
+      const statements: string[] = [];
+      const repo = new PostgresOrderRepository(database.db, { statementFollowUps: recording(seen) });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+      // Every statement counted, and a transaction refused.
+      const counting = database.db.withPlugin({
+        transformQuery: (args) => {
+          statements.push(args.node.kind);
+          return args.node;
+        },
+        transformResult: (args) => Promise.resolve(args.result),
+      });
+      const noTransactions = new Proxy(counting, {
+        get: (target, property) => {
+          if (property === 'transaction') throw new Error('the change opened a transaction');
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const counted = new PostgresOrderRepository(noTransactions, { statementFollowUps: recording(seen) });
+
+      const paid = await counted.updateKnown(ctx, order, (current) => markPaid(current, 'auth-1'));
+
+      expect(statements).toHaveLength(1);
+      expect(seen).toEqual(['pending->paid']);
+      expect(paid).toEqual(await repo.findById(ctx, order.id));
+      expect(paid).toMatchObject({ status: 'paid', version: 2, lines: order.lines });
+      expect(await probed()).toEqual([order.id]);
+      const { rows: events } = await database.pool.query<{ type: string }>('SELECT type FROM activity_events WHERE user_id = $1 ORDER BY id', [order.userId]);
+      expect(events.map((event) => event.type)).toEqual(['order_placed', 'order_paid']);
+    });
+
+    it('when the order moved on since it was known, then no part is written for the stale change, and the change applied to what is stored writes its own', async () => {
+      const seen: string[] = [];
+      const repo = new PostgresOrderRepository(database.db, { statementFollowUps: recording(seen) });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+      await repo.update(ctx, order.id, (current) => markPaid(current, 'auth-1'));
+      expect(await probed()).toEqual([order.id]);
+
+      const cancelled = await repo.updateKnown(ctx, order, (current) => (current.status === 'paid' ? markCancelled(current) : markPaid(current, 'auth-2')));
+
+      expect(cancelled).toMatchObject({ status: 'cancelled', version: 3 });
+      // pending->paid for the stale known order (saved nothing), then paid->cancelled under the lock.
+      expect(seen).toEqual(['pending->paid', 'pending->paid', 'paid->cancelled']);
+      expect(await probed()).toEqual([order.id, order.id]);
+    });
+
+    it('when the follow-ups throw, then nothing is saved', async () => {
+      const repo = new PostgresOrderRepository(database.db, { statementFollowUps: { orderChanged: () => Promise.reject(new Error('the job could not be enqueued')) } });
+      const order = await repo.create(ctx, await anOrder(await rows().user()));
+
+      await expect(repo.updateKnown(ctx, order, (current) => markPaid(current, 'auth-1'))).rejects.toThrow('the job could not be enqueued');
+      await expect(repo.update(ctx, order.id, (current) => markPaid(current, 'auth-1'))).rejects.toThrow('the job could not be enqueued');
+
+      expect(await repo.findById(ctx, order.id)).toMatchObject({ status: 'pending', version: 1 });
     });
   });
 

@@ -13,6 +13,7 @@ import { isForeignKeyViolation, isUniqueViolation, translatePgError } from './pg
 import { toSafeInteger } from './pg-int8.ts';
 import { orderPlacedEvent } from '../../domain/events/integration-event.ts';
 import type { PostgresEventOutbox } from './postgres-event-outbox.ts';
+import { StatementParts } from './statement-parts.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 interface LineJson {
@@ -26,6 +27,9 @@ const USER_FOREIGN_KEY = 'orders_user_id_fkey';
 const IDEMPOTENCY_KEY_INDEX = 'orders_user_idempotency_key_idx';
 
 type FollowUps = OrderFollowUps<Transaction<Database>>;
+type StatementFollowUps = OrderFollowUps<StatementParts>;
+/** How a change's follow-ups are written: by their own statements in the change's transaction, or as parts of the statement that saves it. */
+type FollowUpWriting = { readonly in: 'transaction'; readonly followUps: FollowUps | undefined } | { readonly in: 'statement'; readonly followUps: StatementFollowUps };
 
 export interface PostgresOrderRepositoryOptions {
   /**
@@ -34,6 +38,15 @@ export interface PostgresOrderRepositoryOptions {
    * the change. A throw rolls the change back.
    */
   readonly followUps?: FollowUps | undefined;
+  /**
+   * The same follow-ups written by the statement that saves the change (see
+   * `StatementParts`): a paid order's job and event cost no statement of
+   * their own, and a change known in advance (`updateKnown`) needs no
+   * transaction at all. They are called before that statement with the
+   * order as it will be saved (its version and update time still the old
+   * ones); a throw saves nothing. When given, `followUps` is not used.
+   */
+  readonly statementFollowUps?: StatementFollowUps | undefined;
   /**
    * Writes `order.placed` in the statement that creates the order (creation is
    * one statement, not a transaction the follow-ups could join); the events of
@@ -55,12 +68,12 @@ export interface PostgresOrderRepositoryOptions {
  */
 export class PostgresOrderRepository implements OrderRepository {
   readonly #db: Kysely<Database>;
-  readonly #followUps: FollowUps | undefined;
+  readonly #followUps: FollowUpWriting;
   readonly #outbox: PostgresEventOutbox | undefined;
 
   constructor(db: Kysely<Database>, options: PostgresOrderRepositoryOptions = {}) {
     this.#db = db;
-    this.#followUps = options.followUps;
+    this.#followUps = options.statementFollowUps ? { in: 'statement', followUps: options.statementFollowUps } : { in: 'transaction', followUps: options.followUps };
     this.#outbox = options.outbox;
   }
 
@@ -153,12 +166,17 @@ export class PostgresOrderRepository implements OrderRepository {
       return this.update(ctx, known.id, change);
     }
     if (next === known) return this.update(ctx, known.id, change);
+    const writing = this.#followUps;
     try {
       // No read and no lock first: the update waits for any holder of the row and saves only if the version is still known's.
-      const updated = await this.#db.transaction().execute(async (trx) => {
-        const saved = await save(trx, known, next);
-        return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, this.#followUps));
-      });
+      // With the follow-ups in the statement, that statement is the whole change (atomic on its own).
+      const updated =
+        writing.in === 'statement'
+          ? await saveWithParts(this.#db, known, next, known.lines.map(lineToJson), writing.followUps)
+          : await this.#db.transaction().execute(async (trx) => {
+              const saved = await save(trx, known, next);
+              return saved && (await afterSave(trx, known, { ...saved, lines: known.lines.map(lineToJson) }, writing.followUps));
+            });
       return updated ?? (await this.update(ctx, known.id, change));
     } catch (error) {
       throw translatePgError(error);
@@ -200,10 +218,16 @@ export class PostgresOrderRepository implements OrderRepository {
   }
 }
 
-async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, followUps: FollowUps | undefined): Promise<Order> {
+async function apply(trx: Transaction<Database>, locked: OrderWithLines, change: OrderChange, writing: FollowUpWriting): Promise<Order> {
   const current = toDomain(locked);
   const next = await change(current);
   if (next === current) return current;
+  if (writing.in === 'statement') {
+    const updated = await saveWithParts(trx, current, next, locked.lines, writing.followUps);
+    if (!updated) throw new Error(`order ${current.id} moved on while it was locked`);
+    return updated;
+  }
+  const followUps = writing.followUps;
   const saved = await save(trx, current, next);
   if (!saved) throw new Error(`order ${current.id} moved on while it was locked`);
   return afterSave(trx, current, { ...saved, lines: locked.lines }, followUps);
@@ -215,8 +239,17 @@ async function afterSave(trx: Transaction<Database>, current: Order, saved: Orde
   return updated;
 }
 
+// The change, its event and its follow-ups in one statement; undefined when the order is no longer at `current`'s version (nothing written).
+async function saveWithParts(db: Executor, current: Order, next: Order, lines: LineJson[], followUps: StatementFollowUps): Promise<Order | undefined> {
+  const parts = new StatementParts();
+  if (next.status !== current.status) await followUps.orderChanged(parts, current, next);
+  const saved = await save(db, current, next, parts);
+  return saved && toDomain({ ...saved, lines });
+}
+
 // The change and its event in one statement (one round trip), if the order is still at `current`'s version; undefined when not.
-async function save(trx: Transaction<Database>, current: Order, next: Order): Promise<OrderRow | undefined> {
+// `parts` join that statement, written only when the change is.
+async function save(trx: Executor, current: Order, next: Order, parts?: StatementParts): Promise<OrderRow | undefined> {
   const event = orderStatusChanged(current, next);
   const { rows } = await sql<OrderRow & { activity_id?: string | null }>`
     WITH saved AS (
@@ -225,7 +258,7 @@ async function save(trx: Transaction<Database>, current: Order, next: Order): Pr
         version = ${current.version + 1}, updated_at = now()
       WHERE id = ${current.id} AND version = ${current.version}
       RETURNING *
-    )${event ? sql`, ${activityCtes(event, 'saved')}` : sql``}
+    )${event ? sql`, ${activityCtes(event, 'saved')}` : sql``}${parts && parts.size > 0 ? parts.ctes('saved') : sql``}
     SELECT saved.*${event ? sql`, (SELECT id FROM ${sql.ref(ACTIVITY_RECORDED)}) AS activity_id` : sql``} FROM saved`.execute(trx);
   const row = rows[0];
   if (!row) return undefined;

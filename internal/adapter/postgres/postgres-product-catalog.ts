@@ -4,7 +4,12 @@ import type { Product } from '../../domain/product/product.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Database } from './database.ts';
 import { translatePgError } from './pg-errors.ts';
+import { FixedStatement } from './fixed-statement.ts';
 import { productFromRow } from './product-row.ts';
+import type { ProductRow } from './products.table.ts';
+
+// Every placement reads its products: one text for any number of them.
+const FIND_MANY = new FixedStatement<ProductRow>('SELECT * FROM products WHERE id = ANY($1::uuid[])');
 
 /** Reads the products of an order in one query, straight from PostgreSQL. */
 export class PostgresProductCatalog implements ProductCatalog {
@@ -17,11 +22,7 @@ export class PostgresProductCatalog implements ProductCatalog {
   async findMany(ctx: Context, ids: readonly string[]): Promise<Product[]> {
     if (ids.length === 0) return [];
     try {
-      const rows = await this.#db
-        .selectFrom('products')
-        .selectAll()
-        .where('id', 'in', [...ids])
-        .execute({ signal: ctx.signal });
+      const { rows } = await FIND_MANY.execute(this.#db, [[...ids]], ctx.signal);
       return rows.map(productFromRow);
     } catch (error) {
       throw translatePgError(error);

@@ -5,6 +5,7 @@ import type { ReservationState, StockReservations } from '../../domain/order/sto
 import type { Product } from '../../domain/product/product.ts';
 import type { Context } from '../../domain/shared/context.ts';
 import type { Database } from './database.ts';
+import { FixedStatement } from './fixed-statement.ts';
 import { translatePgError } from './pg-errors.ts';
 import { productFromRow } from './product-row.ts';
 import type { ProductRow } from './products.table.ts';
@@ -21,6 +22,45 @@ type ReserveRow = Partial<ProductRow> & {
   locked_id: string | null;
   locked_stock: number | null;
 };
+
+/**
+ * The reservation as one statement (see `reserve`), its text written once (a FixedStatement: every
+ * placement runs it). $1 product ids, $2 quantities (same order), $3 the lock space, $4 the order id
+ * as text (the advisory lock hashes it as `release` does), $5 the order id, $6 the number of products,
+ * $7 the lines as stored.
+ */
+const RESERVE = new FixedStatement<ReserveRow>(`
+  WITH wanted AS (
+    SELECT * FROM unnest($1::uuid[], $2::int4[]) AS w(id, quantity)
+  ), serialized AS (
+    SELECT pg_advisory_xact_lock($3::int4, hashtext($4::text))
+  ), the_order AS (
+    SELECT id FROM orders WHERE id = $5::uuid AND EXISTS (SELECT 1 FROM serialized) FOR KEY SHARE
+  ), locked AS (
+    SELECT p.id, p.stock FROM products p
+    WHERE p.id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM the_order)
+    ORDER BY p.id FOR UPDATE
+  ), verdict AS (
+    -- Reads every locked row, so all the locks are taken before anything is written.
+    SELECT count(*) = $6::int8 AND coalesce(bool_and(l.stock >= w.quantity), false) AS servable
+    FROM locked l JOIN wanted w ON w.id = l.id
+  ), claimed AS (
+    INSERT INTO stock_reservations (order_id, state, lines, reserved_at)
+    SELECT $5::uuid, 'reserved', $7::jsonb, now() FROM verdict WHERE verdict.servable
+    ON CONFLICT (order_id) DO NOTHING
+    RETURNING order_id
+  ), taken AS (
+    -- No stock condition: the rows are locked and were checked, and a shortfall here (a bug) must fail
+    -- the whole statement on the stock >= 0 check rather than commit half an order.
+    UPDATE products AS p SET stock = p.stock - w.quantity, version = p.version + 1, updated_at = now()
+    FROM wanted w
+    WHERE p.id = w.id AND EXISTS (SELECT 1 FROM claimed)
+    RETURNING p.*
+  )
+  SELECT (SELECT count(*) FROM the_order)::int4 AS order_found, (SELECT count(*) FROM claimed)::int4 AS claimed,
+    (SELECT state FROM stock_reservations WHERE order_id = $5::uuid) AS existing_state,
+    l.id AS locked_id, l.stock AS locked_stock, t.*
+  FROM (SELECT 1) AS one LEFT JOIN (locked l LEFT JOIN taken t ON t.id = l.id) ON true`);
 
 /**
  * Stock held for orders, one row per order in `stock_reservations`. Calls
@@ -53,38 +93,7 @@ export class PostgresStockReservations implements StockReservations {
     const ids = wanted.map((line) => line.productId);
     let rows: ReserveRow[];
     try {
-      ({ rows } = await sql<ReserveRow>`
-        WITH wanted AS (
-          SELECT * FROM unnest(${ids}::uuid[], ${wanted.map((line) => line.quantity)}::int4[]) AS w(id, quantity)
-        ), serialized AS (
-          SELECT pg_advisory_xact_lock(${RESERVATION_LOCK_SPACE}::int4, hashtext(${orderId}::text))
-        ), the_order AS (
-          SELECT id FROM orders WHERE id = ${orderId} AND EXISTS (SELECT 1 FROM serialized) FOR KEY SHARE
-        ), locked AS (
-          SELECT p.id, p.stock FROM products p
-          WHERE p.id = ANY(${ids}::uuid[]) AND EXISTS (SELECT 1 FROM the_order)
-          ORDER BY p.id FOR UPDATE
-        ), verdict AS (
-          -- Reads every locked row, so all the locks are taken before anything is written.
-          SELECT count(*) = ${ids.length} AND coalesce(bool_and(l.stock >= w.quantity), false) AS servable
-          FROM locked l JOIN wanted w ON w.id = l.id
-        ), claimed AS (
-          INSERT INTO stock_reservations (order_id, state, lines, reserved_at)
-          SELECT ${orderId}, 'reserved', ${stored}::jsonb, now() FROM verdict WHERE verdict.servable
-          ON CONFLICT (order_id) DO NOTHING
-          RETURNING order_id
-        ), taken AS (
-          -- No stock condition: the rows are locked and were checked, and a shortfall here (a bug) must fail
-          -- the whole statement on the stock >= 0 check rather than commit half an order.
-          UPDATE products AS p SET stock = p.stock - w.quantity, version = p.version + 1, updated_at = now()
-          FROM wanted w
-          WHERE p.id = w.id AND EXISTS (SELECT 1 FROM claimed)
-          RETURNING p.*
-        )
-        SELECT (SELECT count(*) FROM the_order)::int4 AS order_found, (SELECT count(*) FROM claimed)::int4 AS claimed,
-          (SELECT state FROM stock_reservations WHERE order_id = ${orderId}) AS existing_state,
-          l.id AS locked_id, l.stock AS locked_stock, t.*
-        FROM (SELECT 1) AS one LEFT JOIN (locked l LEFT JOIN taken t ON t.id = l.id) ON true`.execute(this.#db, { signal: ctx.signal }));
+      ({ rows } = await RESERVE.execute(this.#db, [ids, wanted.map((line) => line.quantity), RESERVATION_LOCK_SPACE, orderId, orderId, ids.length, stored], ctx.signal));
     } catch (error) {
       throw translatePgError(error);
     }

@@ -58,6 +58,7 @@ export interface AppConfig {
     concurrency: number;
     queueConcurrency: string;
     batchSize: number;
+    queueBatchSize: string;
     maxHeldJobs: number;
     pollIntervalMs: number;
     retryLimit: number;
@@ -516,7 +517,13 @@ export const configSchema: Schema<AppConfig> = {
       default: '',
       env: 'JOBS_QUEUE_CONCURRENCY',
     },
-    batchSize: { doc: 'Jobs one worker fetches and holds at a time.', format: 'positive-int', default: 1, env: 'JOBS_BATCH_SIZE' },
+    batchSize: { doc: 'Jobs one worker fetches and holds at a time, unless JOBS_QUEUE_BATCH_SIZE says otherwise.', format: 'positive-int', default: 1, env: 'JOBS_BATCH_SIZE' },
+    queueBatchSize: {
+      doc: 'Per-queue batch sizes, comma-separated queue=n pairs: a worker fetches and settles up to n jobs of the queue with one statement each. Order confirmations (one per paid order) come in batches by default.',
+      format: String,
+      default: 'order-confirmation=8',
+      env: 'JOBS_QUEUE_BATCH_SIZE',
+    },
     maxHeldJobs: {
       doc: 'Most jobs this process holds at once over all queues (concurrency x batch size, summed); a larger setting is refused at start.',
       format: 'positive-int',

@@ -24,6 +24,7 @@ import { productSalesRouter, type ProductSalesUseCases } from './events/product-
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import { cacheValidatorRouteMatchers } from './openapi-route-cache.ts';
+import { indexValidatorRoutes } from './openapi-route-index.ts';
 import { chain } from './middleware-chain.ts';
 import { assertUnambiguousRoutes } from './route-table.ts';
 import { trustProxySetting } from './trust-proxy.ts';
@@ -135,6 +136,7 @@ export function buildApp(deps: AppDeps): Express {
   // The browser reference of that contract; outside it, so before its validation.
   app.use(docsRouter());
   cacheValidatorRouteMatchers();
+  indexValidatorRoutes();
   // The validator's own steps (metadata, security, request checks) as one layer too, HEAD seen as GET around them.
   const validator = OpenApiValidator.middleware({
       apiSpec: structuredClone(deps.apiSpec) as never,
