@@ -68,6 +68,17 @@ export class JobRows {
     return row ? toView(row) : undefined;
   }
 
+  /**
+   * The trace context stored with each of a fetched batch's jobs at enqueue (W3C carrier fields), by job id.
+   * pg-boss continues a job's trace only for a batch of one; a larger batch's span merely links them.
+   */
+  async traceContextsOf(db: Db, queue: string, ids: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const { rows } = await sql<{ id: string; trace_context: unknown }>`
+      SELECT id, trace_context FROM pgboss.job
+      WHERE name = ${queue} AND id = ANY(${ids}::uuid[]) AND trace_context IS NOT NULL`.execute(db);
+    return new Map(rows.flatMap((row) => (isCarrier(row.trace_context) ? [[row.id, row.trace_context] as const] : [])));
+  }
+
   /** The dead copy, still parked, of the job `id` of `queue`. */
   async deadCopyOf(db: Db, queue: string, id: string): Promise<string | undefined> {
     const { rows } = await sql<{ id: string }>`
@@ -147,4 +158,8 @@ function errorMessage(output: unknown): string | undefined {
   if (typeof output !== 'object' || output === null) return undefined;
   const { message } = output as { message?: unknown };
   return typeof message === 'string' ? message : undefined;
+}
+
+function isCarrier(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && Object.values(value).every((field) => typeof field === 'string');
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { fromKysely, PgBoss, type Db, type JobResult, type JobWithMetadata, type QueueOptions, type SendOptions } from 'pg-boss';
 import { v5 as uuidv5 } from 'uuid';
@@ -270,10 +271,30 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
 
   // A batch saves the fetch and the completion statements, not concurrency: its jobs run one after another,
   // so a queue runs at most its concurrency of jobs at once (the handlers share the request pool).
+  // A batch of one runs under the trace pg-boss resumed; in a larger batch each job is put back in its own
+  // enqueuer's trace (one read for the batch), so batching does not cut a confirmation off its order's trace.
   async #runInTurn(handler: JobHandler<object>, jobs: JobWithMetadata<unknown>[]): Promise<JobResult[]> {
+    const [first] = jobs;
+    if (jobs.length === 1 && first) return [await this.#run(handler, first)];
+    const carriers = await this.#traceCarriersOf(jobs);
     const results: JobResult[] = [];
-    for (const job of jobs) results.push(await this.#run(handler, job));
+    for (const job of jobs) {
+      const carrier = carriers.get(job.id);
+      const run = () => this.#run(handler, job);
+      results.push(await (carrier ? context.with(propagation.extract(ROOT_CONTEXT, carrier), run) : run()));
+    }
     return results;
+  }
+
+  async #traceCarriersOf(jobs: readonly JobWithMetadata<unknown>[]): Promise<Map<string, Record<string, string>>> {
+    const [first] = jobs;
+    if (!first) return new Map();
+    try {
+      return await this.#rows.traceContextsOf(this.#options.db, first.name, jobs.map((job) => job.id));
+    } catch (error) {
+      this.#log.warn({ err: error }, 'trace contexts of a job batch could not be read; its jobs run in the batch trace');
+      return new Map();
+    }
   }
 
   async #run(handler: JobHandler<object>, job: JobWithMetadata<unknown>): Promise<JobResult> {
