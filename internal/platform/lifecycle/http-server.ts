@@ -59,8 +59,11 @@ export async function startHttpServer(listener: RequestListener, settings: HttpS
     },
   );
   let accepted = 0;
+  // When the last connection was taken: libuv takes the queued ones in a loop until the queue is empty, so right after it the queue is empty.
+  let lastAcceptAt = 0;
   server.on('connection', (socket: Socket) => {
     accepted += 1;
+    lastAcceptAt = performance.now();
     connections.set(socket, { served: 0, inFlight: 0 });
     socket.once('close', () => connections.delete(socket));
   });
@@ -71,12 +74,14 @@ export async function startHttpServer(listener: RequestListener, settings: HttpS
   /**
    * A connection still in the kernel's accept queue when the listening socket
    * closes is reset by the kernel, not refused, and so is one whose handshake
-   * completes between the loop's last poll and the close. libuv accepts one
-   * connection per poll phase, so the listener closes in the check phase of a
-   * loop turn that accepted none (the queue was empty when it polled) and was
-   * quick (little time since that poll for a handshake to complete in).
-   * Until then connections are still accepted and served. Bounded (half the
-   * grace period, at most 5 s): under unending load it closes anyway.
+   * completes between the loop's last poll and the close. So the listener
+   * closes in the check phase of a quick loop turn: one that took no
+   * connection (the queue was empty when it polled) or one that took its last
+   * connection under a millisecond ago (libuv takes queued connections until
+   * the queue is empty) — little time since the queue was empty for a
+   * handshake to complete in. Until then connections are still accepted and
+   * served. Bounded (half the grace period, at most 5 s): under unending load
+   * it closes anyway.
    */
   async function acceptQueued(graceMs: number): Promise<void> {
     const deadline = performance.now() + Math.min(graceMs / 2, ACCEPT_QUEUE_DRAIN_MAX_MS);
@@ -85,7 +90,9 @@ export async function startHttpServer(listener: RequestListener, settings: HttpS
       const before = accepted;
       const turnStarted = performance.now();
       await nextCheckPhase();
-      const quiet = accepted === before && performance.now() - turnStarted < QUIET_TURN_MS;
+      const now = performance.now();
+      // Either the turn took nothing and was quick, or it took connections (emptying the queue) a moment ago.
+      const quiet = accepted === before ? now - turnStarted < QUIET_TURN_MS : now - lastAcceptAt < QUIET_TURN_MS;
       if (quiet || performance.now() > deadline) return;
     }
   }
