@@ -1,7 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { parseWalkthrough, type WalkthroughCommand } from '../support/readme-wal
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { outputMatches, prepareActual } from '../support/walkthrough-output.ts';
+import { runWalkthrough } from '../support/walkthrough-run.ts';
 
 /**
  * docs/grpc.md's `buf curl` examples, run top to bottom as the README's
@@ -26,7 +26,6 @@ const DOC = readFileSync(join(PROJECT_ROOT, 'docs/grpc.md'), 'utf8');
 const blocks = parseWalkthrough(DOC);
 const commands = blocks.filter((block) => !block.skip).flatMap((block) => block.commands);
 const BOOTSTRAP = { ADMIN_BOOTSTRAP_EMAIL: 'admin@example.com', ADMIN_BOOTSTRAP_PASSWORD: 'change-me-admin-password' };
-const MARK = '@@walkthrough-command@@';
 const missingTools = ['bash', 'jq'].find((tool) => spawnSync(tool, ['--version']).status !== 0);
 if (missingTools) console.warn(`the gRPC docs walk-through is skipped: ${missingTools} is not on PATH`);
 
@@ -34,7 +33,7 @@ let database: TestDatabase | undefined;
 let server: ServerProcess | undefined;
 let work: string;
 let ports: Map<number, number>;
-const outputs = new Map<number, string>();
+let outputs = new Map<number, string>();
 
 beforeAll(async () => {
   if (missingTools) return;
@@ -45,13 +44,7 @@ beforeAll(async () => {
   server = await startServerProcess({ ...env, ...BOOTSTRAP });
   ports = new Map([[grpcPort, 9090]]);
 
-  const script = [
-    'exec 2>&1',
-    ...commands.flatMap((command) => [`printf '\\n%s\\n' '${MARK} ${command.line}'`, command.command.replaceAll('127.0.0.1:9090', `127.0.0.1:${grpcPort}`)]),
-    `printf '\\n%s\\n' '${MARK} end'`,
-  ].join('\n');
-  await writeFile(join(work, 'walkthrough.sh'), script);
-  splitOutputs(await runBash(join(work, 'walkthrough.sh'), { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, LANG: 'C.UTF-8' }));
+  outputs = await runWalkthrough(work, commands, (command) => command.replaceAll('127.0.0.1:9090', `127.0.0.1:${grpcPort}`));
 }, 240_000);
 
 afterAll(async () => {
@@ -83,22 +76,3 @@ describe.skipIf(missingTools !== undefined)('the gRPC docs walk-through, top to 
   );
 });
 
-async function runBash(script: string, env: Record<string, string>): Promise<string> {
-  // Through `| cat`, so /dev/stderr is a pipe (node's own stdio is a socket).
-  const child = spawn('bash', ['--noprofile', '--norc', '-c', 'bash --noprofile --norc "$0" 2>&1 | cat', script], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  await once(child, 'exit');
-  return stdout;
-}
-
-function splitOutputs(output: string): void {
-  const parts = output.split(new RegExp(`\\n?${MARK} `));
-  for (const part of parts.slice(1)) {
-    const newline = part.indexOf('\n');
-    const key = part.slice(0, newline);
-    if (key === 'end') continue;
-    outputs.set(Number(key), part.slice(newline + 1).replace(/\n$/, ''));
-  }
-}

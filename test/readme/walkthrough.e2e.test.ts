@@ -1,7 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { parseWalkthrough, type WalkthroughCommand } from '../support/readme-wal
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { outputMatches, prepareActual } from '../support/walkthrough-output.ts';
+import { runWalkthrough } from '../support/walkthrough-run.ts';
 
 /**
  * The README's walk-through, run top to bottom: every ```console block not
@@ -30,7 +30,6 @@ const skipped = blocks.filter((block) => block.skip).flatMap((block) => block.co
 
 /** The first admin, as in the README's "Try it". */
 const BOOTSTRAP = { ADMIN_BOOTSTRAP_EMAIL: 'admin@example.com', ADMIN_BOOTSTRAP_PASSWORD: 'change-me-admin-password' };
-const MARK = '@@walkthrough-command@@';
 const missingTools = missingToolsReason();
 if (missingTools) console.warn(`the README walk-through test is skipped: ${missingTools}`);
 
@@ -38,7 +37,7 @@ let database: TestDatabase | undefined;
 let server: ServerProcess | undefined;
 let work: string;
 let ports: Map<number, number>;
-const outputs = new Map<number, string>();
+let outputs = new Map<number, string>();
 
 beforeAll(async () => {
   if (missingTools) return;
@@ -57,19 +56,7 @@ beforeAll(async () => {
     [diagnosticsPort, 6060],
   ]);
 
-  const script = [
-    'exec 2>&1',
-    ...commands.flatMap((command) => [`printf '\\n%s\\n' '${MARK} ${command.line}'`, rewrite(command.command, port, diagnosticsPort)]),
-    `printf '\\n%s\\n' '${MARK} end'`,
-  ].join('\n');
-  await writeFile(join(work, 'walkthrough.sh'), script);
-  const output = await runBash(join(work, 'walkthrough.sh'), {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? work,
-    LANG: 'C.UTF-8',
-    ...env,
-  });
-  splitOutputs(output);
+  outputs = await runWalkthrough(work, commands, (command) => rewrite(command, port, diagnosticsPort), env);
 }, 240_000);
 
 afterAll(async () => {
@@ -110,30 +97,6 @@ function firstLine(command: WalkthroughCommand): string {
 /** The README talks to localhost:8080 and :6060; the test service listens elsewhere. */
 function rewrite(command: string, port: number, diagnosticsPort: number): string {
   return command.replaceAll('localhost:8080', `127.0.0.1:${port}`).replaceAll('localhost:6060', `127.0.0.1:${diagnosticsPort}`);
-}
-
-async function runBash(script: string, env: Record<string, string>): Promise<string> {
-  // Through `| cat`, so /dev/stderr is a pipe that `tee` and `curl -D` can open (node's own stdio is a socket).
-  const child = spawn('bash', ['--noprofile', '--norc', '-c', 'bash --noprofile --norc "$0" 2>&1 | cat', script], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  await once(child, 'exit');
-  return stdout;
-}
-
-function splitOutputs(output: string): void {
-  const parts = output.split(new RegExp(`\\n?${MARK} `));
-  for (const part of parts.slice(1)) {
-    const newline = part.indexOf('\n');
-    const key = part.slice(0, newline);
-    if (key === 'end') continue;
-    outputs.set(Number(key), part.slice(newline + 1).replace(/\n$/, ''));
-  }
 }
 
 /** Why the walk-through cannot run here (bash, jq or curl ≥ 7.84 missing), or undefined. */
