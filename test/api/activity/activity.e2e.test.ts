@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct, placeOrder, startOrdersWorld, type OrdersWorld, type ProductDto } from '../../support/orders-api.ts';
+import { renameUser } from '../../support/activity-writes.ts';
 import { startTestApp, type SignedIn, type TestApp } from '../../support/test-app.ts';
 import { openSse, type SseEvent, type SseStream } from './sse-client.ts';
 
@@ -49,16 +50,6 @@ function signedInOn(app: TestApp, customer: SignedIn): SignedIn {
   return { ...customer, api: app.clientWithToken(customer.token) };
 }
 
-async function rename(app: TestApp, who: SignedIn, name: string): Promise<void> {
-  const client = app.clientWithToken(who.token);
-  const current = await client.GET('/v1/users/{id}', { params: { path: { id: who.user.id } } });
-  const { response } = await client.PATCH('/v1/users/{id}', {
-    params: { path: { id: who.user.id }, header: { 'If-Match': current.response.headers.get('etag')! } },
-    body: { name },
-  });
-  expect(response.status).toBe(200);
-}
-
 async function allActivity(who: SignedIn, userId: string, limit = 100): Promise<EventJson[]> {
   const items: EventJson[] = [];
   let cursor: string | undefined;
@@ -75,7 +66,7 @@ async function allActivity(who: SignedIn, userId: string, limit = 100): Promise<
 describe('recording and listing activity', () => {
   it('when a customer registers, renames themselves and orders, then their activity lists it newest first, page by page', async () => {
     const customer = await a.customer();
-    await rename(a, customer, 'Renamed Once');
+    await renameUser(a, customer, 'Renamed Once');
     const order = await placeOrder(signedInOn(b, customer).api, { lines: [product.id] });
     expect(order.status).toBe(201);
 
@@ -148,7 +139,7 @@ describe('the live stream', () => {
     const live = await stream(a, customer, customer.user.id);
     await live.when((s) => s.retry !== undefined, 'the stream to open');
 
-    await rename(b, customer, 'Someone Else');
+    await renameUser(b, customer, 'Someone Else');
 
     const [event] = await live.until(1);
     expect(event!.event).toBe('profile_updated');
@@ -161,7 +152,7 @@ describe('the live stream', () => {
 
     // 8 heartbeats at 200 ms: past HTTP_REQUEST_TIMEOUT_MS and HTTP_REQUEST_BUDGET_MS (1000 ms).
     await live.when((s) => s.comments.filter((comment) => comment === 'heartbeat').length >= 8, '8 heartbeats');
-    await rename(b, customer, 'Still Here');
+    await renameUser(b, customer, 'Still Here');
 
     expect((await live.until(1))[0]!.event).toBe('profile_updated');
   });
@@ -172,7 +163,7 @@ describe('the live stream', () => {
     await first.when((s) => s.retry !== undefined, 'the stream to open');
     const renames = 30;
     const writing = (async () => {
-      for (let n = 0; n < renames; n += 1) await rename(b, customer, `Name ${n}`);
+      for (let n = 0; n < renames; n += 1) await renameUser(b, customer, `Name ${n}`);
     })();
 
     const before = await first.until(5);
@@ -190,11 +181,11 @@ describe('the live stream', () => {
   it('when a client comes back with the Last-Event-ID of an old event, then it first gets everything after it that it missed', async () => {
     const customer = await a.customer();
     const [registered] = await allActivity(customer, customer.user.id);
-    for (const name of ['One', 'Two', 'Three']) await rename(b, customer, name);
+    for (const name of ['One', 'Two', 'Three']) await renameUser(b, customer, name);
 
     const resumed = await stream(a, customer, customer.user.id, registered!.id);
     const missed = await resumed.until(3);
-    await rename(b, customer, 'Four');
+    await renameUser(b, customer, 'Four');
     const all = await resumed.until(4);
 
     expect(missed.map((event) => event.event)).toEqual(['profile_updated', 'profile_updated', 'profile_updated']);
@@ -222,10 +213,10 @@ describe('the live stream', () => {
     expect(before).toHaveLength(2);
 
     await a.database.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
-    await rename(b, customer, 'While Disconnected');
+    await renameUser(b, customer, 'While Disconnected');
 
     expect((await live.until(1))[0]!.event).toBe('profile_updated');
-    await rename(b, customer, 'After Reconnect');
+    await renameUser(b, customer, 'After Reconnect');
     expect((await live.until(2))[1]!.event).toBe('profile_updated');
     // B reconnects too, on its own backoff.
     let after = await listenerPids();

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityBurst, untilHolds } from '../../support/activity-writes.ts';
 import { startTestApp, type SignedIn, type TestApp } from '../../support/test-app.ts';
 import { openSse, type SseStream } from './sse-client.ts';
 
@@ -24,30 +25,6 @@ async function stream(target: TestApp, who: SignedIn): Promise<SseStream> {
   return opened;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/**
- * `count` events of about 8 KB each for the user, committed at once and
- * announced like the recorder does (the hub then reads them page by page).
- */
-async function burst(target: TestApp, userId: string, count: number): Promise<void> {
-  await target.database.pool.query(
-    `WITH inserted AS (
-       INSERT INTO activity_events (user_id, type, data)
-       SELECT $1, 'profile_updated', jsonb_build_object('fields', jsonb_build_array('name'), 'padding', repeat(md5(n::text), 250))
-       FROM generate_series(1, $2::int) AS n
-       RETURNING id)
-     SELECT pg_notify('ordersvc_activity', json_build_object('user_id', $1::text, 'id', max(id)::text)::text) FROM inserted`,
-    [userId, count],
-  );
-}
-
 /** A raw HTTP client that sends the request and then reads nothing (until told to). */
 async function stalledClient(target: TestApp, who: SignedIn): Promise<{ socket: Socket; closed: Promise<unknown>; received: () => number }> {
   const socket = connect(target.service.port, '127.0.0.1');
@@ -66,7 +43,7 @@ describe('slow and stalled subscribers', () => {
   it('when a subscriber never reads while many events arrive, then the server cuts it off and its memory stays bounded', async () => {
     const customer = await app.customer();
     const { socket, closed, received } = await stalledClient(app, customer);
-    await until(() => app.service.activityStats().subscribers === 1, 'the stalled subscriber to be registered');
+    await untilHolds(() => app.service.activityStats().subscribers === 1, 'the stalled subscriber to be registered');
     // The server has let go of the subscriber (a paused client cannot see its socket close yet).
     let cut = false;
     const dropped = () => (cut ||= app.service.activityStats().subscribers === 0);
@@ -78,10 +55,10 @@ describe('slow and stalled subscribers', () => {
     let produced = 0;
     try {
       for (let round = 0; round < 40 && !dropped(); round += 1) {
-        await burst(app, customer.user.id, 400);
+        await activityBurst(app, customer.user.id, 400);
         produced += 400;
       }
-      await until(dropped, 'the server to drop the stalled subscriber');
+      await untilHolds(dropped, 'the server to drop the stalled subscriber');
       // Reading again, the client finds the connection closed by the server after what was already in flight.
       socket.resume();
       await closed;
@@ -101,7 +78,7 @@ describe('slow and stalled subscribers', () => {
   it('when a reading subscriber is behind by thousands of events, then it catches up at its own pace without being cut off', async () => {
     const customer = await app.customer();
     const [registered] = (await customer.api.GET('/v1/users/{id}/activity', { params: { path: { id: customer.user.id } } })).data!.items;
-    await burst(app, customer.user.id, 1_000);
+    await activityBurst(app, customer.user.id, 1_000);
 
     const resumed = await openSse(`${app.baseUrl}/v1/users/${customer.user.id}/activity/stream`, {
       authorization: `Bearer ${customer.token}`,
@@ -117,7 +94,7 @@ describe('slow and stalled subscribers', () => {
 
 describe('limits and shutdown', () => {
   it('when the instance serves its most streams, then one more is 503 TOO_MANY_STREAMS with Retry-After, and a freed slot is usable again', async () => {
-    await until(() => app.service.activityStats().subscribers === 0, 'earlier streams to be gone');
+    await untilHolds(() => app.service.activityStats().subscribers === 0, 'earlier streams to be gone');
     const customer = await app.customer();
     const open = await Promise.all([stream(app, customer), stream(app, customer), stream(app, customer)]);
     expect(open.map((s) => s.status)).toEqual([200, 200, 200]);
@@ -128,11 +105,11 @@ describe('limits and shutdown', () => {
     expect(await refused.json()).toMatchObject({ code: 'TOO_MANY_STREAMS' });
 
     open[0].close();
-    await until(() => app.service.activityStats().subscribers === 2, 'the closed stream to free its slot');
+    await untilHolds(() => app.service.activityStats().subscribers === 2, 'the closed stream to free its slot');
     const again = await stream(app, customer);
     expect(again.status).toBe(200);
     for (const s of [...open, again]) s.close();
-    await until(() => app.service.activityStats().subscribers === 0, 'all streams to be gone');
+    await untilHolds(() => app.service.activityStats().subscribers === 0, 'all streams to be gone');
   });
 
   it('when the service shuts down with streams open, then they end cleanly and the shutdown does not wait out the grace period', async () => {
@@ -186,7 +163,7 @@ describe('streams per user', () => {
     expect(await refused.json()).toMatchObject({ code: 'TOO_MANY_STREAMS' });
 
     for (const s of streams.splice(0)) s.close();
-    await until(() => capped.service.activityStats().subscribers === 0, 'the streams to be gone');
+    await untilHolds(() => capped.service.activityStats().subscribers === 0, 'the streams to be gone');
     const again = await stream(capped, third);
     expect(again.status).toBe(200);
     again.close();

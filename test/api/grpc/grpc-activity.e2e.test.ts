@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WatchUserActivityRequest } from '../../../internal/transport/grpc/generated/ordersvc/v1/activity.ts';
 import { createLogger } from '../../../internal/platform/logger/logger.ts';
 import { grpcClients, type GrpcClients } from '../../support/grpc-client.ts';
+import { activityBurst, renameUser, untilHolds } from '../../support/activity-writes.ts';
 import { startTestApp, type SignedIn, type TestApp } from '../../support/test-app.ts';
 
 // Instance A serves the watches; instance B shares its database and takes the REST changes.
@@ -30,38 +31,6 @@ function watcher(who: SignedIn): GrpcClients {
   const client = grpcClients(a.service.grpcPort!, who.token);
   opened.push(client);
   return client;
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** A REST rename through `app` (PATCH with the etag just read): one `profile_updated` event. */
-async function rename(app: TestApp, who: SignedIn, name: string): Promise<void> {
-  const client = app.clientWithToken(who.token);
-  const current = await client.GET('/v1/users/{id}', { params: { path: { id: who.user.id } } });
-  const { response } = await client.PATCH('/v1/users/{id}', {
-    params: { path: { id: who.user.id }, header: { 'If-Match': current.response.headers.get('etag')! } },
-    body: { name },
-  });
-  if (response.status !== 200) throw new Error(`rename answered ${response.status}`);
-}
-
-/** `count` events of about 8 KB each, committed at once and announced as the recorder does. */
-async function burst(userId: string, count: number): Promise<void> {
-  await a.database.pool.query(
-    `WITH inserted AS (
-       INSERT INTO activity_events (user_id, type, data)
-       SELECT $1, 'profile_updated', jsonb_build_object('fields', jsonb_build_array('name'), 'padding', repeat(md5(n::text), 250))
-       FROM generate_series(1, $2::int) AS n
-       RETURNING id)
-     SELECT pg_notify('ordersvc_activity', json_build_object('user_id', $1::text, 'id', max(id)::text)::text) FROM inserted`,
-    [userId, count],
-  );
 }
 
 /** `rpc_server_streams_reset_total` of WatchUserActivity, from A's GET /metrics. */
@@ -91,10 +60,10 @@ describe('WatchUserActivity', () => {
     const customer = await a.customer();
     const before = a.service.activityStats().subscribers;
     const watching = take(watcher(customer).activity.watchUserActivity({ userId: customer.user.id, afterEventId: '' }), (seen) => seen.length >= 2);
-    await until(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
+    await untilHolds(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
 
-    await rename(b, customer, 'Renamed on B');
-    await rename(a, customer, 'Renamed on A');
+    await renameUser(b, customer, 'Renamed on B');
+    await renameUser(a, customer, 'Renamed on A');
 
     const seen = await watching;
     expect(seen.map((event) => event.type)).toEqual(['profile_updated', 'profile_updated']);
@@ -106,10 +75,10 @@ describe('WatchUserActivity', () => {
     const client = watcher(customer);
     const before = a.service.activityStats().subscribers;
     const first = take(client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: '' }), (seen) => seen.length >= 8);
-    await until(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
+    await untilHolds(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
 
     const writing = (async () => {
-      for (let n = 1; n <= 30; n += 1) await rename(b, customer, `Name ${n}`);
+      for (let n = 1; n <= 30; n += 1) await renameUser(b, customer, `Name ${n}`);
     })();
     const firstPart = await first;
     const rest = await take(client.activity.watchUserActivity({ userId: customer.user.id, afterEventId: firstPart.at(-1)!.id }), (seen) => firstPart.length + seen.length >= 30);
@@ -144,14 +113,14 @@ describe('WatchUserActivity', () => {
     frame.writeUInt32BE(body.length, 1);
     Buffer.from(body).copy(frame, 5);
     stream.end(frame);
-    await until(() => a.service.activityStats().subscribers === before + 1, 'the stalled watch to subscribe');
+    await untilHolds(() => a.service.activityStats().subscribers === before + 1, 'the stalled watch to subscribe');
 
     let maxBuffered = 0;
     const sampler = setInterval(() => (maxBuffered = Math.max(maxBuffered, a.service.activityStats().bufferedEvents)), 5);
     let produced = 0;
     try {
       for (let round = 0; round < 40 && !stream.closed; round += 1) {
-        await burst(customer.user.id, 100);
+        await activityBurst(a, customer.user.id, 100);
         produced += 100;
       }
       await closed;
@@ -163,7 +132,7 @@ describe('WatchUserActivity', () => {
     expect(stream.rstCode).toBe(http2.NGHTTP2_ENHANCE_YOUR_CALM);
     expect(produced).toBeGreaterThan(BUFFER_EVENTS);
     expect(maxBuffered).toBeLessThanOrEqual(BUFFER_EVENTS);
-    await until(() => a.service.activityStats().subscribers === before, 'the server to let go of the subscription');
+    await untilHolds(() => a.service.activityStats().subscribers === before, 'the server to let go of the subscription');
     expect(logs).toContainEqual(expect.objectContaining({ rpc_path: '/ordersvc.v1.ActivityService/WatchUserActivity', stall_ms: STALL_MS }));
     expect(await resetsInMetrics()).toBeGreaterThanOrEqual(1);
   });
@@ -183,15 +152,15 @@ describe('WatchUserActivity', () => {
     );
     const ended = new Promise<grpcJs.ServiceError>((resolve) => call.on('error', resolve));
     try {
-      await until(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
+      await untilHolds(() => a.service.activityStats().subscribers === before + 1, 'the watch to subscribe');
       const released = () => a.service.activityStats().subscribers === before;
       let maxBuffered = 0;
       for (let round = 0; round < 40 && !released(); round += 1) {
-        await burst(customer.user.id, 100);
+        await activityBurst(a, customer.user.id, 100);
         maxBuffered = Math.max(maxBuffered, a.service.activityStats().bufferedEvents);
       }
       // Either its buffer overflowed (the status then waits behind the data it has not read) or the stall limit reset it.
-      await until(released, 'the server to let go of the subscription');
+      await untilHolds(released, 'the server to let go of the subscription');
       call.resume();
       const error = await ended;
 
