@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { JetStreamEventBroker } from '../../internal/adapter/nats/jetstream-event-broker.ts';
+import type { JetStreamEventBroker } from '../../internal/adapter/nats/jetstream-event-broker.ts';
 import { connectNats } from '../../internal/adapter/nats/nats-connection.ts';
 import { PostgresEventOutbox } from '../../internal/adapter/postgres/postgres-event-outbox.ts';
 import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
@@ -11,6 +11,7 @@ import { publishByAggregate } from '../../internal/app/events/publish-by-aggrega
 import type { EventMessage, EventPublisher } from '../../internal/domain/events/event-publisher.ts';
 import type { StoredEvent } from '../../internal/domain/events/outbox-store.ts';
 import { EventStreamReader } from '../support/event-stream.ts';
+import { testBroker } from '../support/test-broker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const natsUrl = inject('natsUrl');
@@ -75,16 +76,7 @@ describe.skipIf(!natsUrl)('the relay publishing a batch pipelined', () => {
     database = await createTestDatabase();
     reader = await EventStreamReader.open(natsUrl, stream, prefix);
     nc = await connectNats({ url: natsUrl, name: 'pipelined-relay-test', connectTimeoutMs: 2_000 });
-    broker = new JetStreamEventBroker(nc, {
-      stream,
-      subjectPrefix: prefix,
-      maxAgeMs: 600_000,
-      duplicateWindowMs: 600_000,
-      replicas: 1,
-      ackWaitMs: 5_000,
-      policy: { maxDeliver: 3, backoffMs: [10] },
-      log,
-    });
+    broker = testBroker(nc, stream, prefix, log);
     await broker.ensureStream();
   });
   afterAll(async () => {

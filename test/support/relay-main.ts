@@ -1,7 +1,7 @@
 // A relay alone in a process of its own, for the crash tests: DATABASE_URL,
 // NATS_URL, NATS_STREAM, NATS_SUBJECT_PREFIX, RELAY_BATCH_SIZE from the environment.
 import { createDatabase } from '../../internal/adapter/postgres/database.ts';
-import { JetStreamEventBroker } from '../../internal/adapter/nats/jetstream-event-broker.ts';
+import { testBroker } from './test-broker.ts';
 import { connectNats } from '../../internal/adapter/nats/nats-connection.ts';
 import { PostgresOutboxStore } from '../../internal/adapter/postgres/postgres-outbox-store.ts';
 import { OutboxRelay } from '../../internal/app/events/outbox-relay.ts';
@@ -14,16 +14,7 @@ const env = (name: string): string => {
 const log = { debug: () => undefined, info: () => undefined, warn: (o: object, m?: string) => console.error(m, o), error: (o: object, m?: string) => console.error(m, o) };
 const database = createDatabase({ url: env('DATABASE_URL'), max: 2, connectionTimeoutMs: 5_000, statementTimeoutMs: 10_000, idleTimeoutMs: 10_000 }, () => undefined);
 const nc = await connectNats({ url: env('NATS_URL'), name: 'relay-process', connectTimeoutMs: 2_000 });
-const broker = new JetStreamEventBroker(nc, {
-  stream: env('NATS_STREAM'),
-  subjectPrefix: process.env.NATS_SUBJECT_PREFIX ?? '',
-  maxAgeMs: 600_000,
-  duplicateWindowMs: 600_000,
-  replicas: 1,
-  ackWaitMs: 5_000,
-  policy: { maxDeliver: 3, backoffMs: [10] },
-  log,
-});
+const broker = testBroker(nc, env('NATS_STREAM'), process.env.NATS_SUBJECT_PREFIX ?? '', log);
 await broker.ensureStream();
 const relay = new OutboxRelay(new PostgresOutboxStore(database.db), broker, {
   batchSize: Number(process.env.RELAY_BATCH_SIZE ?? '100'),
