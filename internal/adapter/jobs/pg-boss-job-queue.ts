@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { fromKysely, PgBoss, type Db, type JobResult, type JobWithMetadata, type QueueOptions, type SendOptions } from 'pg-boss';
 import { v5 as uuidv5 } from 'uuid';
@@ -288,7 +288,8 @@ export class PgBossJobQueue implements JobQueue, JobAdmin {
 
   async #traceCarriersOf(jobs: readonly JobWithMetadata<unknown>[]): Promise<Map<string, Record<string, string>>> {
     const [first] = jobs;
-    if (!first) return new Map();
+    // Tracing off: pg-boss's batch span is a no-op, there is no trace to continue and no statement to spend on it.
+    if (!first || !trace.getActiveSpan()?.isRecording()) return new Map();
     try {
       return await this.#rows.traceContextsOf(this.#options.db, first.name, jobs.map((job) => job.id));
     } catch (error) {
